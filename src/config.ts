@@ -1,0 +1,120 @@
+/**
+ * Tessera's settings: the only module that reads the environment. Every setting is parsed
+ * and checked once at start; a missing or malformed one stops start-up with a message that
+ * names it. Each option's comment gives its default and why.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const schema = z
+  .object({
+    /** development | test | production. Production refuses the development defaults below. */
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    /** TCP port; 0 picks a free one (tests). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to bind; all interfaces by default so containers answer. */
+    HOST: z.string().min(1).default("0.0.0.0"),
+    /**
+     * The issuer identifier (OIDC Core §2): the public https URL relying parties see.
+     * Defaults to http://localhost:PORT, which only makes sense on a developer's machine.
+     */
+    ISSUER: z.url({ message: "must be an absolute URL such as https://id.example.com" }).optional(),
+    /**
+     * PostgreSQL connection string. Unset: the embedded PGlite database under DATA_DIR,
+     * so a fresh checkout runs with no database server.
+     */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    /** Where the embedded database and the development outbox live. */
+    DATA_DIR: z.string().min(1).default("data"),
+    /** Where signing keys and cookie secrets are generated on first start (never committed). */
+    KEYS_DIR: z.string().min(1).default("keys"),
+    /** pino level. */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** json for machines; pretty for people. Default: pretty in development, json elsewhere. */
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+    /** Trust X-Forwarded-* from a reverse proxy (needed behind TLS termination). */
+    TRUST_PROXY: flag.default(false),
+    /** Seed the `demo` client whose redirect URI is Tessera's own /demo/callback page. */
+    DEMO_CLIENT: flag.optional(),
+    /** The demo client's secret; a known value so the README's httpie commands work verbatim. */
+    DEMO_CLIENT_SECRET: z.string().min(8, "must be at least 8 characters").default("demo-secret"),
+    /** How often expired protocol artefacts are deleted, in seconds. */
+    PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "is required in production" });
+    }
+    if (env.NODE_ENV === "production" && env.ISSUER && !env.ISSUER.startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "must use https in production" });
+    }
+  });
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: "development" | "test" | "production";
+  port: number;
+  host: string;
+  issuer: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  dataDir: string;
+  keysDir: string;
+  log: { level: string; pretty: boolean };
+  trustProxy: boolean;
+  demoClient: { enabled: boolean; secret: string };
+  purgeIntervalSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Env): Config {
+  const blanksRemoved = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = schema.safeParse(blanksRemoved);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+    );
+  }
+  const parsed = result.data;
+  const dataDir = path.resolve(parsed.DATA_DIR);
+  return Object.freeze({
+    env: parsed.NODE_ENV,
+    port: parsed.PORT,
+    host: parsed.HOST,
+    issuer: (parsed.ISSUER ?? `http://localhost:${parsed.PORT}`).replace(/\/$/, ""),
+    database: parsed.DATABASE_URL
+      ? { kind: "postgres" as const, url: parsed.DATABASE_URL }
+      : { kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") },
+    dataDir,
+    keysDir: path.resolve(parsed.KEYS_DIR),
+    log: {
+      level: parsed.LOG_LEVEL,
+      pretty: (parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "development" ? "pretty" : "json")) === "pretty",
+    },
+    trustProxy: parsed.TRUST_PROXY,
+    demoClient: {
+      enabled: parsed.DEMO_CLIENT ?? parsed.NODE_ENV !== "production",
+      secret: parsed.DEMO_CLIENT_SECRET,
+    },
+    purgeIntervalSeconds: parsed.PURGE_INTERVAL_SECONDS,
+  });
+}
+
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

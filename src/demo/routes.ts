@@ -1,0 +1,43 @@
+/**
+ * The demo client's landing and callback pages: where a newcomer starts the code flow and
+ * sees the code come back, with the exact httpie commands to redeem it.
+ */
+import Router from "@koa/router";
+import { demoCallbackPath, demoClientId } from "./seed.js";
+
+export function demoRouter(deps: { issuer: string; secret: string }): Router {
+  const router = new Router();
+  const redirectUri = `${deps.issuer}${demoCallbackPath}`;
+  const authorizeUrl = `${deps.issuer}/auth?${new URLSearchParams({
+    client_id: demoClientId,
+    response_type: "code",
+    scope: "openid profile email",
+    redirect_uri: redirectUri,
+    state: "demo",
+  })}`;
+  const port = new URL(deps.issuer).port;
+  const host = port ? `:${port}` : deps.issuer;
+
+  router.get("/", async (ctx) => {
+    await ctx.render("layouts/single", { page: "demo/home", title: "Tessera", authorizeUrl, issuer: deps.issuer });
+  });
+
+  router.get(demoCallbackPath, async (ctx) => {
+    ctx.set("Cache-Control", "no-store");
+    const query = (name: string) => (typeof ctx.query[name] === "string" ? (ctx.query[name] as string) : undefined);
+    const code = query("code");
+    await ctx.render("layouts/single", {
+      page: "demo/callback",
+      title: "Demo client",
+      code,
+      error: query("error"),
+      errorDescription: query("error_description"),
+      authorizeUrl,
+      tokenCommand: code
+        ? `http -f -a ${demoClientId}:${deps.secret} POST ${host}/token grant_type=authorization_code code=${code} redirect_uri=${redirectUri}`
+        : undefined,
+      userinfoCommand: `http ${host}/me 'Authorization:Bearer ACCESS_TOKEN'`,
+    });
+  });
+  return router;
+}

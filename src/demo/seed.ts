@@ -1,0 +1,28 @@
+/**
+ * The demo client a newcomer signs in with: a confidential client whose redirect URI is
+ * Tessera's own /demo/callback page, allowed every response type so each can be tried.
+ */
+import type { PrismaClient } from "../db/database.js";
+import { responseTypes } from "../oidc/index.js";
+
+export const demoClientId = "demo";
+export const demoCallbackPath = "/demo/callback";
+
+export async function seedDemoClient(prisma: PrismaClient, issuer: string, secret: string): Promise<void> {
+  const metadata = {
+    client_id: demoClientId,
+    client_secret: secret,
+    client_name: "Tessera demo",
+    redirect_uris: [`${issuer}${demoCallbackPath}`],
+    post_logout_redirect_uris: [`${issuer}/`],
+    response_types: responseTypes,
+    grant_types: ["authorization_code", "implicit", "refresh_token", "client_credentials"],
+    token_endpoint_auth_method: "client_secret_basic",
+    scope: "openid profile email offline_access",
+  };
+  await prisma.client.upsert({
+    where: { id: demoClientId },
+    create: { id: demoClientId, metadata },
+    update: { metadata },
+  });
+}

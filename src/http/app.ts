@@ -1,0 +1,37 @@
+/**
+ * The Koa application: Tessera's own routes first, then everything else to
+ * node-oidc-provider, which is itself a Koa app and answers on the raw request.
+ */
+import type Router from "@koa/router";
+import Koa from "koa";
+import serve from "koa-static";
+import type Provider from "oidc-provider";
+import type { Logger } from "../shared/log.js";
+import { errorPages } from "./middleware/errors.js";
+import { requestContext } from "./middleware/request-context.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { publicDir, viewRenderer } from "./views.js";
+
+export function createApp(deps: { provider: Provider; routers: Router[]; log: Logger; trustProxy: boolean }): Koa {
+  const app = new Koa({ proxy: deps.trustProxy });
+  // The provider renders its error and logout pages with the same views.
+  deps.provider.use(viewRenderer());
+
+  app.use(requestContext(deps.log));
+  app.use(securityHeaders());
+  app.use(viewRenderer());
+  app.use(errorPages());
+  const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
+  // Only /assets touches the file system; every other request skips the lookup.
+  app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? assets(ctx, next) : next()));
+  for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods());
+
+  const provider = deps.provider.callback();
+  app.use(async (ctx) => {
+    ctx.respond = false;
+    await provider(ctx.req, ctx.res);
+  });
+  // Koa logs errors itself unless told otherwise; ours are logged by errorPages.
+  app.silent = true;
+  return app;
+}

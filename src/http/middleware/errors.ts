@@ -1,0 +1,41 @@
+/**
+ * The one place that decides what a person sees when a Tessera page fails: an AppError's
+ * own message, an expired sign-in explained, or — for our own faults — an apology with the
+ * request id, never a stack trace. The detail goes to the log.
+ */
+import type { Middleware } from "koa";
+import { errors } from "oidc-provider";
+import { AppError } from "../../shared/errors.js";
+import { explainOidcError } from "../../oidc/index.js";
+
+export function errorPages(): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const view = describe(error);
+      if (view.status >= 500) ctx.state.log.error({ err: error }, "request failed");
+      else ctx.state.log.info({ code: view.code }, "request refused");
+      ctx.status = view.status;
+      await ctx.render("layouts/single", { page: "errors/page", title: view.title, message: view.message, requestId: ctx.state.requestId });
+    }
+  };
+}
+
+function describe(error: unknown): { status: number; code: string; title: string; message: string } {
+  if (error instanceof errors.SessionNotFound) {
+    return { status: 400, code: "session_not_found", title: "This sign-in has expired", message: explainOidcError("session_not_found") };
+  }
+  if (error instanceof errors.OIDCProviderError) {
+    return { status: error.status, code: error.error, title: "Sign-in could not continue", message: explainOidcError(error.error, error.error_description) };
+  }
+  if (error instanceof AppError && error.expose) {
+    return { status: error.status, code: error.code, title: "That did not work", message: error.message };
+  }
+  return {
+    status: 500,
+    code: "internal",
+    title: "Something went wrong on our side",
+    message: "Tessera could not finish this request. Try again in a moment; if it keeps happening, give the operator the request id below.",
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * node-oidc-provider's storage contract (docs/README.md#adapter) over Prisma.
+ * - Every artefact but Client lives in `oidc_model`, keyed by (model, id), with the
+ *   grantId, uid and userCode lookups indexed.
+ * - Expiry is honoured on read, so an expired row is gone for the provider even before the
+ *   purge job deletes it.
+ * - Consuming is atomic: of two concurrent redemptions of one code only one succeeds; the
+ *   other is refused and, as RFC 6749 §4.1.2 asks for a reused code, the grant is revoked.
+ * - Clients come from the `client` table, their Tessera columns merged into the metadata.
+ */
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
+import type { PrismaClient } from "../db/database.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Clock } from "../shared/clock.js";
+import { clientMetadataFromRow, clientRowFromMetadata } from "./client-metadata.js";
+
+/** Models whose consumption grants tokens: a second consumption is an attack. */
+const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
+
+export function createAdapterFactory(prisma: PrismaClient, clock: Clock) {
+  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma) : new ModelAdapter(name, prisma, clock));
+}
+
+class ModelAdapter implements Adapter {
+  constructor(
+    private readonly model: string,
+    private readonly prisma: PrismaClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const data = {
+      payload: payload as Prisma.InputJsonValue,
+      grantId: payload.grantId ?? null,
+      uid: payload.uid ?? null,
+      userCode: payload.userCode ?? null,
+      expiresAt: expiresIn ? new Date(this.clock.now().getTime() + expiresIn * 1000) : null,
+    };
+    await this.prisma.oidcModel.upsert({
+      where: { model_id: { model: this.model, id } },
+      create: { model: this.model, id, ...data },
+      update: data,
+    });
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.present(await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } } }));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.present(await this.prisma.oidcModel.findFirst({ where: { model: this.model, uid } }));
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.present(await this.prisma.oidcModel.findFirst({ where: { model: this.model, userCode } }));
+  }
+
+  async consume(id: string): Promise<void> {
+    const { count } = await this.prisma.oidcModel.updateMany({
+      where: { model: this.model, id, consumedAt: null },
+      data: { consumedAt: this.clock.now() },
+    });
+    if (count === 0 && singleUseGrantSources.has(this.model)) {
+      const row = await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } } });
+      if (row?.grantId) await this.revokeByGrantId(row.grantId);
+      throw new errors.InvalidGrant(`${this.model} already consumed`);
+    }
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.prisma.oidcModel.deleteMany({ where: { model: this.model, id } });
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    // A grant's artefacts span several models (codes, tokens, the Grant itself).
+    await this.prisma.oidcModel.deleteMany({ where: { grantId } });
+  }
+
+  private present(
+    row: { payload: Prisma.JsonValue; expiresAt: Date | null; consumedAt: Date | null } | null,
+  ): AdapterPayload | undefined {
+    if (!row) return undefined;
+    if (row.expiresAt && row.expiresAt <= this.clock.now()) return undefined;
+    const payload = row.payload as AdapterPayload;
+    return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+  }
+}
+
+class ClientAdapter implements Adapter {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const row = await this.prisma.client.findUnique({ where: { id } });
+    return row ? clientMetadataFromRow(row) : undefined;
+  }
+
+  async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    const data = clientRowFromMetadata(payload);
+    await this.prisma.client.upsert({ where: { id }, create: { id, ...data }, update: data });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.prisma.client.deleteMany({ where: { id } });
+  }
+
+  async consume(): Promise<void> {
+    throw new Error("Clients are not consumable");
+  }
+
+  async findByUid(): Promise<undefined> {
+    throw new Error("Clients have no uid");
+  }
+
+  async findByUserCode(): Promise<undefined> {
+    throw new Error("Clients have no user code");
+  }
+
+  async revokeByGrantId(): Promise<void> {
+    throw new Error("Clients are not grant-bound");
+  }
+}

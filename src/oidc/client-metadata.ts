@@ -1,0 +1,28 @@
+/**
+ * Where Tessera's client policy meets node-oidc-provider's client metadata. Policy lives in
+ * columns (set by operators only); the provider sees it as extra metadata so that its
+ * hooks can read it from `ctx.oidc.client`. Metadata coming from the provider (dynamic
+ * registration) never sets policy: that would let a client grant itself privileges.
+ */
+import type { AdapterPayload } from "oidc-provider";
+import type { Prisma } from "../generated/prisma/client.js";
+
+/** Extra client metadata names, registered with the provider as `extraClientMetadata`. */
+export const tesseraClientMetadata = ["first_party"] as const;
+
+interface ClientRow {
+  id: string;
+  metadata: Prisma.JsonValue;
+  firstParty: boolean;
+}
+
+export function clientMetadataFromRow(row: ClientRow): AdapterPayload {
+  const metadata = row.metadata as AdapterPayload;
+  return { ...metadata, client_id: row.id, first_party: row.firstParty };
+}
+
+export function clientRowFromMetadata(payload: AdapterPayload): { metadata: Prisma.InputJsonValue } {
+  const metadata: Record<string, unknown> = { ...payload };
+  for (const name of tesseraClientMetadata) delete metadata[name];
+  return { metadata: metadata as Prisma.InputJsonValue };
+}

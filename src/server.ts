@@ -1,0 +1,82 @@
+/**
+ * The composition root: opens the database, applies migrations, loads keys, wires the
+ * rooms together and listens. `main.ts` calls it for a real start, tests for each suite.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAccountRepository, createAccountService } from "./accounts/index.js";
+import type { Config } from "./config.js";
+import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
+import { applyMigrations } from "./db/migrate.js";
+import { demoRouter } from "./demo/routes.js";
+import { seedDemoClient } from "./demo/seed.js";
+import { createApp } from "./http/app.js";
+import { healthRouter } from "./http/health.js";
+import { interactionRouter } from "./interactions/routes.js";
+import { schedulePurge } from "./jobs/purge-expired.js";
+import { createAdapterFactory, createProvider, loadOrCreateKeys } from "./oidc/index.js";
+import { systemClock, type Clock } from "./shared/clock.js";
+import type { Logger } from "./shared/log.js";
+
+export interface Tessera {
+  url: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export async function startTessera(
+  config: Config,
+  options: { log: Logger; clock?: Clock; database?: DatabaseTarget },
+): Promise<Tessera> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const db = await openDatabase(options.database ?? config.database);
+  try {
+    const applied = await applyMigrations(db.sql);
+    if (applied.length) log.info({ migrations: applied }, "applied migrations");
+
+    const keys = await loadOrCreateKeys(config.keysDir);
+    for (const file of keys.created) log.info({ file }, "generated key material");
+    if (config.demoClient.enabled) await seedDemoClient(db.prisma, config.issuer, config.demoClient.secret);
+
+    const accounts = createAccountService(createAccountRepository(db.prisma));
+    const provider = createProvider(config.issuer, {
+      keys,
+      adapter: createAdapterFactory(db.prisma, clock),
+      accounts,
+      secureCookies: config.issuer.startsWith("https://"),
+      log,
+      trustProxy: config.trustProxy,
+      allowImplicitOnLocalhost: config.env !== "production",
+    });
+    const routers = [
+      healthRouter(async () => {
+        await db.sql.query("SELECT 1");
+      }),
+      interactionRouter({ provider, accounts }),
+      ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
+    ];
+    const app = createApp({ provider, routers, log, trustProxy: config.trustProxy });
+    const server = http.createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, resolve);
+    });
+    const stopPurge = schedulePurge({ prisma: db.prisma, clock, log, intervalSeconds: config.purgeIntervalSeconds });
+    const { port } = server.address() as AddressInfo;
+
+    return {
+      url: `http://localhost:${port}`,
+      db,
+      async close() {
+        stopPurge();
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

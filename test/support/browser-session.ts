@@ -1,0 +1,98 @@
+/**
+ * A scripted browser over fetch: keeps cookies, follows redirects one hop at a time, and
+ * stops when a redirect leaves Tessera (the relying party's redirect URI), so tests can
+ * read what the relying party would receive.
+ */
+export interface Hop {
+  status: number;
+  url: string;
+  location?: string;
+  body: string;
+}
+
+export class BrowserSession {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly origin: string) {}
+
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
+    const absolute = new URL(url, this.origin).toString();
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    let body: string | undefined;
+    if (init.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(absolute, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const index = pair!.indexOf("=");
+      const name = pair!.slice(0, index);
+      const value = pair!.slice(index + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const location = response.headers.get("location") ?? undefined;
+    return { status: response.status, url: absolute, location: location && new URL(location, absolute).toString(), body: await response.text() };
+  }
+
+  /** Follows redirects while they stay on Tessera; returns the last hop. */
+  async follow(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
+    let hop = await this.request(url, init);
+    for (let i = 0; i < 20 && hop.location && hop.location.startsWith(this.origin) && !this.isRelyingParty(hop.location); i++) {
+      hop = await this.request(hop.location);
+    }
+    return hop;
+  }
+
+  /** Tessera's own demo callback counts as a relying party, not as Tessera. */
+  private isRelyingParty(url: string): boolean {
+    return new URL(url).pathname === "/demo/callback";
+  }
+
+  get cookieNames(): string[] {
+    return [...this.cookies.keys()];
+  }
+}
+
+/** The interaction uid a page's form posts to. */
+export function interactionPath(hop: Hop): string {
+  const match = /\/interaction\/([\w-]+)/.exec(hop.url);
+  if (!match) throw new Error(`not an interaction page: ${hop.url} (${hop.status})`);
+  return `/interaction/${match[1]}`;
+}
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+export function newPerson(): Person {
+  counter += 1;
+  return { name: `Ada Tester ${counter}`, email: `ada.${Date.now()}.${counter}@example.test`, password: "correct horse battery staple" };
+}
+
+/**
+ * Runs an authorization request through sign-up (or sign-in for `existing`) and consent,
+ * and returns the redirect to the relying party.
+ */
+export async function authorize(
+  session: BrowserSession,
+  authorizationUrl: string,
+  person: Person,
+  options: { existing?: boolean; consent?: "allow" | "deny" } = {},
+): Promise<Hop> {
+  let hop = await session.follow(authorizationUrl);
+  if (hop.status === 200 && hop.body.includes('action="/interaction/')) {
+    const path = interactionPath(hop);
+    hop = options.existing
+      ? await session.follow(`${path}/login`, { form: { email: person.email, password: person.password } })
+      : await session.follow(`${path}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+  }
+  if (hop.status === 200 && hop.body.includes("/consent\"")) {
+    hop = await session.follow(`${interactionPath(hop)}/consent`, { form: { decision: options.consent ?? "allow" } });
+  }
+  return hop;
+}
