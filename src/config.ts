@@ -15,7 +15,7 @@ const schema = z
     /** development | test | production. Production refuses the development defaults below. */
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     /** TCP port; 0 picks a free one (tests). */
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ message: "must be a port number" }).int().min(0, "must be a port number").max(65535, "must be a port number").default(3000),
     /** Interface to bind; all interfaces by default so containers answer. */
     HOST: z.string().min(1).default("0.0.0.0"),
     /**
@@ -46,7 +46,7 @@ const schema = z
     /** The demo client's secret; a known value so the README's httpie commands work verbatim. */
     DEMO_CLIENT_SECRET: z.string().min(8, "must be at least 8 characters").default("demo-secret"),
     /** How often expired protocol artefacts are deleted, in seconds. */
-    PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+    PURGE_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1, "must be at least 1").default(3600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
