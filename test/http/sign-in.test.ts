@@ -85,3 +85,11 @@ test("an unknown client gets an error page, never a redirect", async () => {
   expect(hop.location).toBeUndefined();
   expect(hop.body).toContain("invalid_client");
 });
+
+test("an oversized form is refused with a page that says what to do, not a server error", async () => {
+  const session = new BrowserSession(tessera.issuer);
+  const path = interactionPath(await session.follow(demoAuthorizeUrl()));
+  const hop = await session.request(`${path}/login`, { form: { email: "a@example.test", password: "x".repeat(64 * 1024) } });
+  expect(hop.status).toBe(413);
+  expect(hop.body).toContain("malformed or too large");
+});

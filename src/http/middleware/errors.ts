@@ -32,10 +32,24 @@ function describe(error: unknown): { status: number; code: string; title: string
   if (error instanceof AppError && error.expose) {
     return { status: error.status, code: error.code, title: "That did not work", message: error.message };
   }
+  if (isClientHttpError(error)) {
+    return {
+      status: error.status,
+      code: "http.client_error",
+      title: "That request could not be read",
+      message: "The form sent to Tessera was malformed or too large. Go back, check what you entered and try again.",
+    };
+  }
   return {
     status: 500,
     code: "internal",
     title: "Something went wrong on our side",
     message: "Tessera could not finish this request. Try again in a moment; if it keeps happening, give the operator the request id below.",
   };
+}
+
+/** Errors from Koa's ecosystem (http-errors) that blame the request, like a body too large. */
+function isClientHttpError(error: unknown): error is { status: number } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true;
 }
