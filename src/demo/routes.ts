@@ -29,6 +29,7 @@ export function demoRouter(deps: { issuer: string; secret: string }): Router {
     await ctx.render("layouts/single", {
       page: "demo/callback",
       title: "Demo client",
+      wide: true,
       code,
       error: query("error"),
       errorDescription: query("error_description"),

@@ -3,12 +3,12 @@ import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import type { AccountService } from "../accounts/index.js";
 import { passwordLength } from "../accounts/index.js";
-import { AppError } from "../shared/errors.js";
+import { FormError } from "../shared/errors.js";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
 
-type FieldErrors = Partial<Record<"name" | "email" | "password", string>>;
+type FieldErrors = Record<string, string>;
 
 export async function showLogin(ctx: Context, provider: Provider, details: InteractionDetails, input: { email?: string; errors?: FieldErrors } = {}) {
   await render(ctx, "interactions/login", {
@@ -17,6 +17,7 @@ export async function showLogin(ctx: Context, provider: Provider, details: Inter
     application: await clientDisplay(provider, details.params.client_id),
     email: input.email ?? (typeof details.params.login_hint === "string" ? details.params.login_hint : ""),
     errors: input.errors ?? {},
+    hasErrors: Boolean(input.errors && Object.keys(input.errors).length),
   });
 }
 
@@ -29,26 +30,19 @@ export async function showRegister(ctx: Context, provider: Provider, details: In
     email: input.email ?? "",
     passwordLength,
     errors: input.errors ?? {},
+    hasErrors: Boolean(input.errors && Object.keys(input.errors).length),
   });
 }
 
 export async function submitLogin(ctx: Context, provider: Provider, details: InteractionDetails, accounts: AccountService, form: Form) {
   const email = field(form, "email");
-  const password = field(form, "password");
-  if (!email || !password) {
-    ctx.status = 400;
-    return showLogin(ctx, provider, details, {
-      email,
-      errors: { ...(!email && { email: "Enter your email address." }), ...(!password && { password: "Enter your password." }) },
-    });
-  }
   try {
-    const account = await accounts.authenticate(email, password);
+    const account = await accounts.authenticate(email, field(form, "password"));
     await finishInteraction(provider, ctx, { login: { accountId: account.id } });
   } catch (error) {
-    if (!(error instanceof AppError) || !error.field) throw error;
+    if (!(error instanceof FormError)) throw error;
     ctx.status = error.status;
-    await showLogin(ctx, provider, details, { email, errors: { [error.field]: error.message } });
+    await showLogin(ctx, provider, details, { email, errors: error.fields });
   }
 }
 
@@ -58,8 +52,8 @@ export async function submitRegister(ctx: Context, provider: Provider, details: 
     const account = await accounts.register(input);
     await finishInteraction(provider, ctx, { login: { accountId: account.id } });
   } catch (error) {
-    if (!(error instanceof AppError) || !error.field) throw error;
+    if (!(error instanceof FormError)) throw error;
     ctx.status = error.status;
-    await showRegister(ctx, provider, details, { name: input.name, email: input.email, errors: { [error.field]: error.message } });
+    await showRegister(ctx, provider, details, { name: input.name, email: input.email, errors: error.fields });
   }
 }

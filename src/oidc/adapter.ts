@@ -72,8 +72,10 @@ class ModelAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    // A grant's artefacts span several models (codes, tokens, the Grant itself).
-    await this.prisma.oidcModel.deleteMany({ where: { grantId } });
+    // The grant's artefacts span several models, and the Grant itself is keyed by its id.
+    // Deleting the Grant too matters when a racing request saves a token after this runs:
+    // tokens are only honoured while their grant exists.
+    await this.prisma.oidcModel.deleteMany({ where: { OR: [{ grantId }, { model: "Grant", id: grantId }] } });
   }
 
   private present(

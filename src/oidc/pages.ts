@@ -18,7 +18,7 @@ export async function renderError(ctx: KoaContextWithOIDC, out: { error: string;
     error: out.error,
     description: out.error_description,
     explanation: explainOidcError(out.error, out.error_description),
-    requestId: ctx.get("x-request-id") || undefined,
+    errorReference: ctx.get("x-request-id") || undefined,
   });
 }
 

@@ -10,7 +10,6 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
-    readonly field?: string,
   ) {
     super(message);
     this.name = "AppError";
@@ -18,11 +17,17 @@ export class AppError extends Error {
   }
 }
 
-export function assertThat(
-  condition: unknown,
-  code: string,
-  message: string,
-  options: { status?: number; field?: string } = {},
-): asserts condition {
-  if (!condition) throw new AppError(code, message, options.status ?? 400, options.field);
+/**
+ * Input that fails validation, with one message per form field so a page can show each
+ * next to its field — all of them at once, not one per submit.
+ */
+export class FormError extends AppError {
+  constructor(
+    readonly fields: Record<string, string>,
+    status = 400,
+    code = "form.invalid",
+  ) {
+    super(code, Object.values(fields).join(" "), status);
+    this.name = "FormError";
+  }
 }

@@ -85,7 +85,9 @@ test("revokeByGrantId removes every artefact of the grant and nothing else", asy
   await adapterFor("AccessToken").upsert("t-g3", { grantId: "g3" } as AdapterPayload, 60);
   await adapterFor("RefreshToken").upsert("r-g3", { grantId: "g3" } as AdapterPayload, 60);
   await adapterFor("AccessToken").upsert("t-g4", { grantId: "g4" } as AdapterPayload, 60);
+  await adapterFor("Grant").upsert("g3", { accountId: "a" } as AdapterPayload, 60);
   await adapterFor("AccessToken").revokeByGrantId("g3");
+  expect(await adapterFor("Grant").find("g3")).toBeUndefined();
   expect(await adapterFor("AccessToken").find("t-g3")).toBeUndefined();
   expect(await adapterFor("RefreshToken").find("r-g3")).toBeUndefined();
   expect(await adapterFor("AccessToken").find("t-g4")).toBeDefined();

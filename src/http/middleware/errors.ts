@@ -17,7 +17,7 @@ export function errorPages(): Middleware {
       if (view.status >= 500) ctx.state.log.error({ err: error }, "request failed");
       else ctx.state.log.info({ code: view.code }, "request refused");
       ctx.status = view.status;
-      await ctx.render("layouts/single", { page: "errors/page", title: view.title, message: view.message, requestId: ctx.state.requestId });
+      await ctx.render("layouts/single", { page: "errors/page", title: view.title, message: view.message, errorReference: ctx.state.requestId });
     }
   };
 }
