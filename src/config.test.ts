@@ -24,6 +24,8 @@ test.each([
   [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
   [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY"],
   [{ NODE_ENV: "production" }, "ISSUER is required in production"],
+  [{ NODE_ENV: "production", ISSUER: "https://id.example.com" }, "SMTP_URL is required in production"],
+  [{ SMTP_URL: "mail.example.com" }, "SMTP_URL"],
   [{ NODE_ENV: "production", ISSUER: "http://id.example.com" }, "ISSUER must use https"],
 ])("a malformed setting %j stops start-up naming %s", (env, named) => {
   expect(() => parseConfig(env)).toThrow(ConfigError);
@@ -31,6 +33,6 @@ test.each([
 });
 
 test("production turns the demo client off unless asked for", () => {
-  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com" }).demoClient.enabled).toBe(false);
-  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com", DEMO_CLIENT: "true" }).demoClient.enabled).toBe(true);
+  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail" }).demoClient.enabled).toBe(false);
+  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", DEMO_CLIENT: "true" }).demoClient.enabled).toBe(true);
 });

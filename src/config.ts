@@ -45,12 +45,29 @@ const schema = z
     DEMO_CLIENT: flag.optional(),
     /** The demo client's secret; a known value so the README's httpie commands work verbatim. */
     DEMO_CLIENT_SECRET: z.string().min(8, "must be at least 8 characters").default("demo-secret"),
+    /**
+     * Mail server, e.g. smtp://user:pass@mail.example.com:587 (smtps:// for implicit TLS).
+     * Unset outside production: mail is written to the outbox under DATA_DIR, listed at
+     * /dev/outbox, and its links are logged. Required in production.
+     */
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    /** The From header of every mail. */
+    MAIL_FROM: z.string().min(3).default("Tessera <no-reply@localhost>"),
+    /** First retry delay after a failed send; it doubles with every attempt. */
+    MAIL_RETRY_BASE_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(30),
+    /** Attempts before a mail is given up on (kept as failed for the operator). */
+    MAIL_MAX_ATTEMPTS: z.coerce.number({ message: "must be a whole number" }).int().min(1).default(12),
+    /** How often the mail queue is checked for retries that have come due. */
+    MAIL_POLL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(15),
     /** How often expired protocol artefacts are deleted, in seconds. */
     PURGE_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1, "must be at least 1").default(3600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
       ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "is required in production" });
+    }
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production (mail would only reach the development outbox)" });
     }
     if (env.NODE_ENV === "production" && env.ISSUER && !env.ISSUER.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "must use https in production" });
@@ -71,6 +88,14 @@ export interface Config {
   trustProxy: boolean;
   demoClient: { enabled: boolean; secret: string };
   purgeIntervalSeconds: number;
+  mail: {
+    from: string;
+    /** SMTP when set; otherwise the development outbox folder. */
+    transport: { kind: "smtp"; url: string } | { kind: "outbox"; dir: string };
+    retryBaseSeconds: number;
+    maxAttempts: number;
+    pollSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +137,15 @@ export function parseConfig(env: Env): Config {
       secret: parsed.DEMO_CLIENT_SECRET,
     },
     purgeIntervalSeconds: parsed.PURGE_INTERVAL_SECONDS,
+    mail: {
+      from: parsed.MAIL_FROM,
+      transport: parsed.SMTP_URL
+        ? { kind: "smtp" as const, url: parsed.SMTP_URL }
+        : { kind: "outbox" as const, dir: path.join(dataDir, "outbox") },
+      retryBaseSeconds: parsed.MAIL_RETRY_BASE_SECONDS,
+      maxAttempts: parsed.MAIL_MAX_ATTEMPTS,
+      pollSeconds: parsed.MAIL_POLL_SECONDS,
+    },
   });
 }
 

@@ -4,7 +4,17 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAccountRepository, createAccountService } from "./accounts/index.js";
+import {
+  accountRouter,
+  createAccountRepository,
+  createAccountService,
+  createEmailService,
+  createPasswordResetService,
+  emailConfirmationHandlers,
+  passwordResetHandler,
+  passwordRouter,
+} from "./accounts/index.js";
+import { confirmationRouter, createConfirmationService } from "./confirmation/index.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
@@ -14,7 +24,9 @@ import { createApp } from "./http/app.js";
 import { healthRouter } from "./http/health.js";
 import { interactionRouter } from "./interactions/routes.js";
 import { schedulePurge } from "./jobs/purge-expired.js";
-import { createAdapterFactory, createProvider, loadOrCreateKeys } from "./oidc/index.js";
+import { resumeSignIn } from "./interactions/verify-email.js";
+import { createMailDelivery, createMailQueue, createTransport, outboxRouter } from "./mail/index.js";
+import { accountClient, createAdapterFactory, createProvider, endSessionsOf, loadOrCreateKeys, providerSession, seedAccountClient, tesseraReasons } from "./oidc/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import type { Logger } from "./shared/log.js";
 
@@ -39,7 +51,18 @@ export async function startTessera(
     for (const file of keys.created) log.info({ file }, "generated key material");
     if (config.demoClient.enabled) await seedDemoClient(db.prisma, config.issuer, config.demoClient.secret);
 
-    const accounts = createAccountService(createAccountRepository(db.prisma));
+    await seedAccountClient(db.prisma, config.issuer);
+
+    const transport = createTransport(config.mail.transport, { clock });
+    const delivery = createMailDelivery({ prisma: db.prisma, transport, from: config.mail.from, clock, log, retryBaseSeconds: config.mail.retryBaseSeconds, maxAttempts: config.mail.maxAttempts, outbox: config.mail.transport.kind === "outbox" });
+    const queue = createMailQueue(db.prisma, { clock });
+    const mail = { enqueue: queue.enqueue, kick: delivery.kick };
+
+    const repo = createAccountRepository(db.prisma);
+    const confirmations = createConfirmationService({ prisma: db.prisma, clock, issuer: config.issuer });
+    const accounts = createAccountService({ repo, confirmations, mail });
+    const emails = createEmailService({ repo, confirmations, mail, clock });
+    const passwordReset = createPasswordResetService({ repo, confirmations, mail, endSessions: endSessionsOf });
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock),
@@ -53,7 +76,19 @@ export async function startTessera(
       healthRouter(async () => {
         await db.sql.query("SELECT 1");
       }),
-      interactionRouter({ provider, accounts }),
+      interactionRouter({ provider, accounts, emails }),
+      confirmationRouter(confirmations, [
+        ...emailConfirmationHandlers({
+          confirmations,
+          emails,
+          repo,
+          resumeSignIn: (ctx, accountId) => resumeSignIn(provider, ctx, accountId, tesseraReasons.emailNotVerified),
+        }),
+        passwordResetHandler({ passwordReset, repo }),
+      ]),
+      passwordRouter(passwordReset),
+      accountRouter({ accounts, emails, session: providerSession(provider, accountClient(config.issuer)) }),
+      ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
       ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
     ];
     const app = createApp({ provider, routers, log, trustProxy: config.trustProxy });
@@ -63,6 +98,7 @@ export async function startTessera(
       server.listen(config.port, config.host, resolve);
     });
     const stopPurge = schedulePurge({ prisma: db.prisma, clock, log, intervalSeconds: config.purgeIntervalSeconds });
+    const stopDelivery = delivery.start(config.mail.pollSeconds);
     const { port } = server.address() as AddressInfo;
 
     return {
@@ -70,6 +106,7 @@ export async function startTessera(
       db,
       async close() {
         stopPurge();
+        await stopDelivery();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();

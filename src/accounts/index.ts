@@ -1,4 +1,10 @@
 export { standardClaims, claimsByScope } from "./claims.js";
+export { createEmailService, EmailRuleError, type EmailService } from "./emails.js";
+export { createPasswordResetService, type PasswordResetService } from "./password-reset.js";
 export { createAccountRepository, type AccountRepository } from "./repository.js";
 export { createAccountService, passwordLength, type AccountService } from "./service.js";
-export type { Account, RegistrationInput } from "./types.js";
+export type { Account, EmailAddress, MailSender, RegistrationInput } from "./types.js";
+export { accountRouter } from "./http/account-routes.js";
+export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirmation-handlers.js";
+export { passwordRouter } from "./http/password-routes.js";
+export type { SignedInSession } from "./http/session.js";

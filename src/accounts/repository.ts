@@ -1,11 +1,13 @@
 /** Accounts and their addresses in Prisma; returns domain types, never rows. */
+import type { Tx } from "../confirmation/index.js";
 import type { PrismaClient } from "../db/database.js";
 import { Prisma } from "../generated/prisma/client.js";
-import type { Account } from "./types.js";
+import type { Account, EmailAddress } from "./types.js";
 
 const withPrimaryEmail = { emails: { where: { primary: true } } } as const;
 
 type UserWithEmails = Prisma.UserGetPayload<{ include: typeof withPrimaryEmail }>;
+type EmailRow = Prisma.EmailGetPayload<object>;
 
 function toAccount(user: UserWithEmails): Account {
   const primary = user.emails[0];
@@ -17,40 +19,99 @@ function toAccount(user: UserWithEmails): Account {
   };
 }
 
-export class EmailTakenError extends Error {}
+function toEmailAddress(row: EmailRow): EmailAddress {
+  return { id: row.id, address: row.address, primary: row.primary, verified: row.verifiedAt !== null, createdAt: row.createdAt };
+}
+
+/** Another account already owns the address (unique `owned`). */
+export class AddressTakenError extends Error {}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
 
 export function createAccountRepository(prisma: PrismaClient) {
   return {
-    async findById(id: string): Promise<Account | undefined> {
-      const user = await prisma.user.findUnique({ where: { id }, include: withPrimaryEmail });
+    async findById(id: string, db: Tx | PrismaClient = prisma): Promise<Account | undefined> {
+      const user = await db.user.findUnique({ where: { id }, include: withPrimaryEmail });
       return user ? toAccount(user) : undefined;
     },
 
-    async findCredentialsByEmail(normalized: string): Promise<{ accountId: string; passwordHash: string | null } | undefined> {
-      const email = await prisma.email.findUnique({ where: { normalized }, include: { user: true } });
-      return email ? { accountId: email.userId, passwordHash: email.user.passwordHash } : undefined;
+    /** Only addresses that belong to an account sign in; merely added ones do not. */
+    async findOwnedEmail(normalized: string): Promise<{ accountId: string; emailId: string; address: string; passwordHash: string | null; name: string } | undefined> {
+      const email = await prisma.email.findUnique({ where: { owned: normalized }, include: { user: true } });
+      return email
+        ? { accountId: email.userId, emailId: email.id, address: email.address, passwordHash: email.user.passwordHash, name: email.user.name }
+        : undefined;
+    },
+
+    async findEmail(id: string, db: Tx | PrismaClient = prisma): Promise<(EmailAddress & { userId: string; normalized: string; owned: boolean }) | undefined> {
+      const row = await db.email.findUnique({ where: { id } });
+      return row ? { ...toEmailAddress(row), userId: row.userId, normalized: row.normalized, owned: row.owned !== null } : undefined;
+    },
+
+    async listEmails(userId: string): Promise<EmailAddress[]> {
+      const rows = await prisma.email.findMany({ where: { userId }, orderBy: [{ primary: "desc" }, { createdAt: "asc" }] });
+      return rows.map(toEmailAddress);
     },
 
     /** Creates the account and its primary address together: never one without the other. */
-    async create(input: { name: string; address: string; normalized: string; passwordHash: string }): Promise<Account> {
+    async create(tx: Tx, input: { name: string; address: string; normalized: string; passwordHash: string }): Promise<{ account: Account; emailId: string }> {
       try {
-        const user = await prisma.user.create({
+        const user = await tx.user.create({
           data: {
             name: input.name,
             passwordHash: input.passwordHash,
-            emails: { create: { address: input.address, normalized: input.normalized, primary: true } },
+            emails: { create: { address: input.address, normalized: input.normalized, owned: input.normalized, primary: true } },
           },
           include: withPrimaryEmail,
         });
-        return toAccount(user);
+        return { account: toAccount(user), emailId: user.emails[0]!.id };
       } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new EmailTakenError();
+        if (isUniqueViolation(error)) throw new AddressTakenError();
         throw error;
       }
     },
 
-    async count(): Promise<number> {
-      return prisma.user.count();
+    async addEmail(tx: Tx, userId: string, address: string, normalized: string): Promise<string> {
+      const row = await tx.email.create({ data: { userId, address, normalized } });
+      return row.id;
+    },
+
+    async hasAddress(userId: string, normalized: string): Promise<boolean> {
+      return (await prisma.email.count({ where: { userId, normalized } })) > 0;
+    },
+
+    async isOwned(normalized: string, db: Tx | PrismaClient = prisma): Promise<boolean> {
+      return (await db.email.count({ where: { owned: normalized } })) > 0;
+    },
+
+    /** Marks the address verified and, if it was added later, takes ownership of it. */
+    async verifyEmail(tx: Tx, emailId: string, now: Date): Promise<void> {
+      const row = await tx.email.findUniqueOrThrow({ where: { id: emailId } });
+      try {
+        await tx.email.update({ where: { id: emailId }, data: { verifiedAt: row.verifiedAt ?? now, owned: row.normalized } });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AddressTakenError();
+        throw error;
+      }
+    },
+
+    async deleteEmail(tx: Tx, emailId: string): Promise<void> {
+      await tx.email.delete({ where: { id: emailId } });
+    },
+
+    async makePrimary(tx: Tx, userId: string, emailId: string): Promise<void> {
+      await tx.email.updateMany({ where: { userId, primary: true }, data: { primary: false } });
+      await tx.email.update({ where: { id: emailId }, data: { primary: true } });
+    },
+
+    async setPassword(tx: Tx, userId: string, passwordHash: string): Promise<void> {
+      await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    },
+
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      return prisma.$transaction(work);
     },
   };
 }

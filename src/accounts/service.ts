@@ -1,28 +1,42 @@
 /**
- * Sign-up and sign-in with email and password. Failures are AppErrors naming the form field
- * they belong to, so pages can show the message next to it.
+ * Sign-up and sign-in with email and password. Failures are FormErrors naming the fields
+ * they belong to, so pages show each message next to its field. Registration writes the
+ * account, its address, the confirmation link and the mail carrying it in one transaction.
  */
+import { describeValidity, type ConfirmationService } from "../confirmation/index.js";
 import { FormError } from "../shared/errors.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { hashPassword, spendVerificationTime, verifyPassword } from "./password.js";
-import { EmailTakenError, type AccountRepository } from "./repository.js";
-import type { Account, RegistrationInput } from "./types.js";
+import { AddressTakenError, type AccountRepository } from "./repository.js";
+import type { Account, MailSender, RegistrationInput } from "./types.js";
 
 /** NIST SP 800-63B §5.1.1: at least 8 characters, and accept at least 64. */
 export const passwordLength = { min: 8, max: 256 } as const;
 const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+export function emailProblem(address: string): string | undefined {
+  return emailShape.test(address) && address.length <= 254 ? undefined : "Enter an email address like name@example.com.";
+}
+
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < passwordLength.min) return `Use at least ${passwordLength.min} characters.`;
+  if (password.length > passwordLength.max) return `Use at most ${passwordLength.max} characters.`;
+  return undefined;
+}
+
 function registrationProblems(input: RegistrationInput): Record<string, string> {
   const problems: Record<string, string> = {};
   if (!input.name) problems.name = "Enter your name.";
   else if (input.name.length > 200) problems.name = "Use at most 200 characters.";
-  if (!emailShape.test(input.email) || input.email.length > 254) problems.email = "Enter an email address like name@example.com.";
-  if (input.password.length < passwordLength.min) problems.password = `Use at least ${passwordLength.min} characters.`;
-  else if (input.password.length > passwordLength.max) problems.password = `Use at most ${passwordLength.max} characters.`;
+  const email = emailProblem(input.email);
+  if (email) problems.email = email;
+  const password = passwordProblem(input.password);
+  if (password) problems.password = password;
   return problems;
 }
 
-export function createAccountService(repo: AccountRepository) {
+export function createAccountService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender }) {
+  const { repo, confirmations, mail } = deps;
   return {
     findById: (id: string) => repo.findById(id),
 
@@ -31,10 +45,22 @@ export function createAccountService(repo: AccountRepository) {
       const address = input.email.trim();
       const problems = registrationProblems({ name, email: address, password: input.password });
       if (Object.keys(problems).length) throw new FormError(problems);
+      const passwordHash = await hashPassword(input.password);
       try {
-        return await repo.create({ name, address, normalized: normalizeEmail(address), passwordHash: await hashPassword(input.password) });
+        const account = await repo.transaction(async (tx) => {
+          const created = await repo.create(tx, { name, address, normalized: normalizeEmail(address), passwordHash });
+          const link = await confirmations.create(tx, { intent: "registration", objectId: created.emailId });
+          await mail.enqueue(tx, {
+            to: address,
+            template: "registration",
+            variables: { name, link: link.url, expiresIn: describeValidity("registration") },
+          });
+          return created.account;
+        });
+        mail.kick();
+        return account;
       } catch (error) {
-        if (error instanceof EmailTakenError) {
+        if (error instanceof AddressTakenError) {
           throw new FormError({ email: "An account with this email already exists. Sign in instead." }, 409);
         }
         throw error;
@@ -49,11 +75,11 @@ export function createAccountService(repo: AccountRepository) {
           ...(!password && { password: "Enter your password." }),
         });
       }
-      const credentials = await repo.findCredentialsByEmail(normalizeEmail(email));
-      const valid = credentials?.passwordHash
-        ? await verifyPassword(credentials.passwordHash, password)
+      const owned = await repo.findOwnedEmail(normalizeEmail(email));
+      const valid = owned?.passwordHash
+        ? await verifyPassword(owned.passwordHash, password)
         : (await spendVerificationTime(password), false);
-      const account = valid && credentials ? await repo.findById(credentials.accountId) : undefined;
+      const account = valid && owned ? await repo.findById(owned.accountId) : undefined;
       if (!account) throw new FormError({ password: "That email and password do not match an account." }, 401);
       return account;
     },

@@ -22,7 +22,8 @@ export async function seedDemoClient(prisma: PrismaClient, issuer: string, secre
   };
   await prisma.client.upsert({
     where: { id: demoClientId },
-    create: { id: demoClientId, metadata },
-    update: { metadata },
+    // The demo shows the whole sign-up, confirmation mail included (see /dev/outbox).
+    create: { id: demoClientId, metadata, requireVerifiedEmail: true },
+    update: { metadata, requireVerifiedEmail: true },
   });
 }

@@ -6,10 +6,12 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { koaBody } from "koa-body";
 import type Provider from "oidc-provider";
-import type { AccountService } from "../accounts/index.js";
+import type { AccountService, EmailService } from "../accounts/index.js";
+import { tesseraReasons } from "../oidc/index.js";
 import { showConsent, submitConsent } from "./consent.js";
 import { finishInteraction, loadInteraction } from "./interaction.js";
 import { showLogin, showRegister, submitLogin, submitRegister } from "./login.js";
+import { resendVerification, showVerifyEmail } from "./verify-email.js";
 
 export const routes = {
   interaction: "/interaction/:uid",
@@ -17,9 +19,10 @@ export const routes = {
   register: "/interaction/:uid/register",
   consent: "/interaction/:uid/consent",
   abort: "/interaction/:uid/abort",
+  resendVerification: "/interaction/:uid/resend-verification",
 } as const;
 
-export function interactionRouter(deps: { provider: Provider; accounts: AccountService }): Router {
+export function interactionRouter(deps: { provider: Provider; accounts: AccountService; emails: EmailService }): Router {
   const { provider, accounts } = deps;
   const router = new Router();
   const form = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: "16kb" });
@@ -32,6 +35,9 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
 
   router.get(routes.interaction, async (ctx) => {
     const details = await loadInteraction(provider, ctx);
+    if (details.prompt.name === "login" && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
+      return showVerifyEmail(ctx, provider, details, accounts);
+    }
     if (details.prompt.name === "login") return showLogin(ctx, provider, details);
     if (details.prompt.name === "consent") return showConsent(ctx, provider, details);
     throw new Error(`no page for prompt ${details.prompt.name}`);
@@ -48,6 +54,8 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
   router.post(routes.consent, form, async (ctx) =>
     submitConsent(ctx, provider, await loadInteraction(provider, ctx), body(ctx)),
   );
+
+  router.post(routes.resendVerification, async (ctx) => resendVerification(ctx, provider, await loadInteraction(provider, ctx), deps));
 
   router.post(routes.abort, async (ctx) => {
     await loadInteraction(provider, ctx);

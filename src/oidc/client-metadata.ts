@@ -8,17 +8,18 @@ import type { AdapterPayload } from "oidc-provider";
 import type { Prisma } from "../generated/prisma/client.js";
 
 /** Extra client metadata names, registered with the provider as `extraClientMetadata`. */
-export const tesseraClientMetadata = ["first_party"] as const;
+export const tesseraClientMetadata = ["first_party", "require_verified_email"] as const;
 
 interface ClientRow {
   id: string;
   metadata: Prisma.JsonValue;
   firstParty: boolean;
+  requireVerifiedEmail: boolean;
 }
 
 export function clientMetadataFromRow(row: ClientRow): AdapterPayload {
   const metadata = row.metadata as AdapterPayload;
-  return { ...metadata, client_id: row.id, first_party: row.firstParty };
+  return { ...metadata, client_id: row.id, first_party: row.firstParty, require_verified_email: row.requireVerifiedEmail };
 }
 
 export function clientRowFromMetadata(payload: AdapterPayload): { metadata: Prisma.InputJsonValue } {

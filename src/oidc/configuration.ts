@@ -9,6 +9,7 @@ import type { KeyMaterial } from "./keys.js";
 import { tesseraClientMetadata } from "./client-metadata.js";
 import { grantForFirstPartyClient } from "./first-party-grant.js";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./pages.js";
+import { createPolicy } from "./policy.js";
 
 export interface ProviderDeps {
   keys: KeyMaterial;
@@ -60,15 +61,13 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     extraClientMetadata: {
       properties: [...tesseraClientMetadata],
       validator(_ctx, key, value) {
-        if (key === "first_party" && value !== undefined && typeof value !== "boolean") {
-          throw new TypeError("first_party must be a boolean");
-        }
+        if (value !== undefined && typeof value !== "boolean") throw new TypeError(`${key} must be a boolean`);
       },
     },
     loadExistingGrant: grantForFirstPartyClient,
     // Rotate on every use so a stolen refresh token is noticed at its thief's first use.
     rotateRefreshToken: true,
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createPolicy(deps.accounts) },
     renderError,
     ttl: {
       AccessToken: hour,

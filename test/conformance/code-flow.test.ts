@@ -38,7 +38,7 @@ async function codeFlow(config: oidc.Configuration, person: Person = newPerson()
 }
 
 async function accountIdOf(person: Person): Promise<string> {
-  const email = await tessera.db.prisma.email.findUniqueOrThrow({ where: { normalized: person.email.toLowerCase() } });
+  const email = await tessera.db.prisma.email.findUniqueOrThrow({ where: { owned: person.email.toLowerCase() } });
   return email.userId;
 }
 

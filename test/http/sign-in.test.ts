@@ -21,7 +21,7 @@ function demoAuthorizeUrl(extra: Record<string, string> = {}): string {
 
 test("a new user signs up, consents and the demo client receives a code", async () => {
   const session = new BrowserSession(tessera.issuer);
-  const hop = await authorize(session, demoAuthorizeUrl(), newPerson());
+  const hop = await authorize(session, demoAuthorizeUrl(), newPerson(), { mailbox: tessera.mailbox });
   expect(hop.location).toMatch(new RegExp(`^${tessera.issuer}/demo/callback\\?code=[\\w-]+&state=s1&iss=`));
   const page = await session.request(hop.location!);
   expect(page.body).toContain("http -f -a demo:demo-secret POST");
@@ -29,7 +29,7 @@ test("a new user signs up, consents and the demo client receives a code", async 
 
 test("wrong password shows the form again with the message next to the field and the email kept", async () => {
   const person = newPerson();
-  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person);
+  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person, { mailbox: tessera.mailbox });
   const session = new BrowserSession(tessera.issuer);
   const login = await session.follow(demoAuthorizeUrl());
   const again = await session.request(`${interactionPath(login)}/login`, { form: { email: person.email, password: "not the password" } });
@@ -41,7 +41,7 @@ test("wrong password shows the form again with the message next to the field and
 
 test("registration with a short password or a taken email keeps the input and explains", async () => {
   const person = newPerson();
-  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person);
+  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person, { mailbox: tessera.mailbox });
   const session = new BrowserSession(tessera.issuer);
   const path = interactionPath(await session.follow(demoAuthorizeUrl()));
   const short = await session.request(`${path}/register`, { form: { name: "Bob", email: "bob@example.test", password: "short" } });
@@ -51,12 +51,12 @@ test("registration with a short password or a taken email keeps the input and ex
   const taken = await session.request(`${path}/register`, { form: { name: "Bob", email: person.email.toUpperCase(), password: "long enough password" } });
   expect(taken.status).toBe(409);
   expect(taken.body).toContain('id="email-error"');
-  const users = await tessera.db.prisma.email.count({ where: { normalized: person.email.toLowerCase() } });
+  const users = await tessera.db.prisma.email.count({ where: { owned: person.email.toLowerCase() } });
   expect(users).toBe(1);
 });
 
 test("denying consent returns access_denied to the client", async () => {
-  const hop = await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), newPerson(), { consent: "deny" });
+  const hop = await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), newPerson(), { consent: "deny", mailbox: tessera.mailbox });
   const params = new URL(hop.location!).searchParams;
   expect(params.get("error")).toBe("access_denied");
   expect(params.get("state")).toBe("s1");

@@ -164,7 +164,7 @@ test("the README's httpie commands, copied from /demo/callback, redeem the code 
   const session = new BrowserSession(tessera.issuer);
 
   // Open the authorization URL, sign up, allow: the browser lands on the demo callback.
-  const redirect = await authorize(session, readmeAuthorizeUrl(), person);
+  const redirect = await authorize(session, readmeAuthorizeUrl(), person, { mailbox: tessera.mailbox });
   const callbackUrl = new URL(redirect.location!);
   expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(`${tessera.issuer}/demo/callback`);
   expect(callbackUrl.searchParams.get("state")).toBe("demo");

@@ -1,3 +1,5 @@
+import type { TestSmtpServer } from "./smtp.js";
+
 /**
  * A scripted browser over fetch: keeps cookies, follows redirects one hop at a time, and
  * stops when a redirect leaves Tessera (the relying party's redirect URI), so tests can
@@ -82,7 +84,7 @@ export async function authorize(
   session: BrowserSession,
   authorizationUrl: string,
   person: Person,
-  options: { existing?: boolean; consent?: "allow" | "deny" } = {},
+  options: { existing?: boolean; consent?: "allow" | "deny"; mailbox?: TestSmtpServer } = {},
 ): Promise<Hop> {
   let hop = await session.follow(authorizationUrl);
   if (hop.status === 200 && hop.body.includes('action="/interaction/')) {
@@ -91,8 +93,28 @@ export async function authorize(
       ? await session.follow(`${path}/login`, { form: { email: person.email, password: person.password } })
       : await session.follow(`${path}/register`, { form: { name: person.name, email: person.email, password: person.password } });
   }
+  if (hop.status === 200 && hop.body.includes("/resend-verification\"")) {
+    if (!options.mailbox) throw new Error("the client requires a verified email: pass the mailbox");
+    hop = await confirmByMail(session, options.mailbox, person.email);
+  }
   if (hop.status === 200 && hop.body.includes("/consent\"")) {
     hop = await session.follow(`${interactionPath(hop)}/consent`, { form: { decision: options.consent ?? "allow" } });
   }
   return hop;
+}
+
+/** The confirmation link in the newest mail to `address` whose subject matches. */
+export async function linkFromMail(mailbox: TestSmtpServer, address: string, subject: RegExp): Promise<string> {
+  const mail = await mailbox.waitForMail((received) => received.to.includes(address) && subject.test(received.subject));
+  const link = mail.links.find((candidate) => candidate.includes("/confirm/"));
+  if (!link) throw new Error(`no confirmation link in "${mail.subject}"`);
+  return link;
+}
+
+/** Opens the address-confirmation link from the mailbox and presses its button, as a person would. */
+export async function confirmByMail(session: BrowserSession, mailbox: TestSmtpServer, address: string): Promise<Hop> {
+  const link = await linkFromMail(mailbox, address, /confirm/i);
+  const page = await session.request(link);
+  if (page.status !== 200) throw new Error(`confirmation page answered ${page.status}`);
+  return session.follow(link, { form: {} });
 }

@@ -4,7 +4,6 @@
  * set, with its own key folder and a free port.
  */
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseConfig, type Config } from "../../src/config.js";
@@ -12,24 +11,23 @@ import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { freshDatabase } from "./database.js";
+import { freePort } from "./ports.js";
+import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
+
+export { freePort };
 
 export interface TestTessera extends Tessera {
   config: Config;
   issuer: string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  /** The SMTP server Tessera sends to in this test file. */
+  mailbox: TestSmtpServer;
 }
 
 export async function startTestTessera(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
   const database = await freshDatabase();
+  const mailbox = await startSmtpServer();
   const config = parseConfig({
     NODE_ENV: "test",
     PORT: String(port),
@@ -39,6 +37,9 @@ export async function startTestTessera(options: { env?: Record<string, string>; 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     LOG_FORMAT: "json",
     DEMO_CLIENT: "true",
+    SMTP_URL: mailbox.url,
+    MAIL_RETRY_BASE_SECONDS: "1",
+    MAIL_POLL_SECONDS: "1",
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });
@@ -47,8 +48,10 @@ export async function startTestTessera(options: { env?: Record<string, string>; 
     ...tessera,
     config,
     issuer: config.issuer,
+    mailbox,
     async close() {
       await tessera.close();
+      await mailbox.close();
       await database.drop();
       await fs.rm(keysDir, { recursive: true, force: true });
     },

@@ -1,0 +1,59 @@
+/**
+ * Password reset by link. Asking always answers the same way, so the form does not reveal
+ * which addresses have accounts. A successful reset ends the account's other sessions:
+ * whoever knew the old password is signed out.
+ */
+import { describeValidity, type ConfirmationService, type Tx } from "../confirmation/index.js";
+import { FormError } from "../shared/errors.js";
+import { normalizeEmail } from "./normalize-email.js";
+import { hashPassword } from "./password.js";
+import type { AccountRepository } from "./repository.js";
+import { emailProblem, passwordProblem } from "./service.js";
+import type { MailSender } from "./types.js";
+
+export function createPasswordResetService(deps: {
+  repo: AccountRepository;
+  confirmations: ConfirmationService;
+  mail: MailSender;
+  endSessions: (tx: Tx, accountId: string) => Promise<void>;
+}) {
+  const { repo, confirmations, mail } = deps;
+  return {
+    async request(input: string, context: { interactionUid?: string } = {}): Promise<{ address: string }> {
+      const address = input.trim();
+      const problem = emailProblem(address);
+      if (problem) throw new FormError({ email: problem });
+      const owned = await repo.findOwnedEmail(normalizeEmail(address));
+      if (!owned) return { address };
+      await confirmations.assertMaySend("password-reset", owned.accountId);
+      await repo.transaction(async (tx) => {
+        const link = await confirmations.create(tx, {
+          intent: "password-reset",
+          objectId: owned.accountId,
+          payload: { emailId: owned.emailId, interactionUid: context.interactionUid },
+        });
+        await mail.enqueue(tx, {
+          to: owned.address,
+          template: "password-reset",
+          variables: { name: owned.name, link: link.url, expiresIn: describeValidity("password-reset") },
+        });
+      });
+      mail.kick();
+      return { address };
+    },
+
+    /** Sets the new password and uses the link up in one transaction. */
+    async reset(key: string, password: string): Promise<{ accountId: string; interactionUid?: string }> {
+      const problem = passwordProblem(password);
+      if (problem) throw new FormError({ password: problem });
+      const passwordHash = await hashPassword(password);
+      return confirmations.redeem(key, ["password-reset"], async (confirmation, tx) => {
+        await repo.setPassword(tx, confirmation.objectId, passwordHash);
+        await deps.endSessions(tx, confirmation.objectId);
+        return { accountId: confirmation.objectId, interactionUid: confirmation.payload.interactionUid };
+      });
+    },
+  };
+}
+
+export type PasswordResetService = ReturnType<typeof createPasswordResetService>;

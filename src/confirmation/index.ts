@@ -1,0 +1,5 @@
+export { ConfirmationKeyError, TooManyLinksError, type ConfirmationFailure } from "./errors.js";
+export { describeValidity, intents, type Intent } from "./intents.js";
+export { confirmationRouter, type ConfirmationHandler } from "./routes.js";
+export { createConfirmationService, type ConfirmationService, type Tx } from "./service.js";
+export type { Confirmation, CreatedLink, Payload } from "./types.js";
