@@ -55,7 +55,7 @@ export async function startTessera(
 
     const transport = createTransport(config.mail.transport, { clock });
     const delivery = createMailDelivery({ prisma: db.prisma, transport, from: config.mail.from, clock, log, retryBaseSeconds: config.mail.retryBaseSeconds, maxAttempts: config.mail.maxAttempts, outbox: config.mail.transport.kind === "outbox" });
-    const queue = createMailQueue(db.prisma, { clock });
+    const queue = createMailQueue({ clock });
     const mail = { enqueue: queue.enqueue, kick: delivery.kick };
 
     const repo = createAccountRepository(db.prisma);

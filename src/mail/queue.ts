@@ -5,7 +5,6 @@
  * mail to a crash or a mail server outage. Template and variables are checked here, where
  * the caller can still fix them, not at delivery time.
  */
-import type { PrismaClient } from "../db/database.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { systemClock, type Clock } from "../shared/clock.js";
 import { isMailTemplate, missingVariables, pickVariables, type MailTemplate } from "./templates.js";
@@ -21,7 +20,7 @@ export interface MailQueue {
   enqueue(tx: Prisma.TransactionClient, message: QueuedMail): Promise<void>;
 }
 
-export function createMailQueue(prisma: PrismaClient, deps: { clock?: Clock } = {}): MailQueue {
+export function createMailQueue(deps: { clock?: Clock } = {}): MailQueue {
   const clock = deps.clock ?? systemClock;
   const enqueue = async (tx: Prisma.TransactionClient, message: QueuedMail) => {
     assertSendable(message);

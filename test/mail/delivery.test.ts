@@ -42,7 +42,7 @@ beforeAll(async () => {
   db = await openDatabase(database.target);
   await applyMigrations(db.sql);
   smtp = await startSmtpServer();
-  queue = createMailQueue(db.prisma, { clock });
+  queue = createMailQueue({ clock });
 });
 afterAll(async () => {
   await smtp?.close();
