@@ -91,7 +91,7 @@ export async function startTessera(
       ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
       ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
     ];
-    const app = createApp({ provider, routers, log, trustProxy: config.trustProxy });
+    const app = createApp({ provider, routers, log, trustProxy: config.trustProxy, issuer: config.issuer });
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

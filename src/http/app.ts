@@ -9,10 +9,11 @@ import type Provider from "oidc-provider";
 import type { Logger } from "../shared/log.js";
 import { errorPages } from "./middleware/errors.js";
 import { requestContext } from "./middleware/request-context.js";
+import { sameOriginForms } from "./middleware/same-origin-forms.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { publicDir, viewRenderer } from "./views.js";
 
-export function createApp(deps: { provider: Provider; routers: Router[]; log: Logger; trustProxy: boolean }): Koa {
+export function createApp(deps: { provider: Provider; routers: Router[]; log: Logger; trustProxy: boolean; issuer: string }): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
   // The provider renders its error and logout pages with the same views.
   deps.provider.use(viewRenderer());
@@ -21,6 +22,7 @@ export function createApp(deps: { provider: Provider; routers: Router[]; log: Lo
   app.use(securityHeaders());
   app.use(viewRenderer());
   app.use(errorPages());
+  app.use(sameOriginForms(deps.issuer));
   const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
   // Only /assets touches the file system; every other request skips the lookup.
   app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? assets(ctx, next) : next()));

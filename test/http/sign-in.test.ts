@@ -93,3 +93,17 @@ test("an oversized form is refused with a page that says what to do, not a serve
   expect(hop.status).toBe(413);
   expect(hop.body).toContain("malformed or too large");
 });
+
+test("a form posted from another website is refused and changes nothing", async () => {
+  const session = new BrowserSession(tessera.issuer);
+  const path = interactionPath(await session.follow(demoAuthorizeUrl()));
+  const response = await fetch(`${tessera.issuer}${path}/register`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example", cookie: session.cookieHeader },
+    body: new URLSearchParams({ name: "Mallory", email: "mallory@example.test", password: "long enough password" }),
+    redirect: "manual",
+  });
+  expect(response.status).toBe(403);
+  expect(await response.text()).toContain("sent from another website");
+  expect(await tessera.db.prisma.email.count({ where: { normalized: "mallory@example.test" } })).toBe(0);
+});

@@ -19,7 +19,7 @@ export class BrowserSession {
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
     const absolute = new URL(url, this.origin).toString();
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    const headers: Record<string, string> = { cookie: this.cookieHeader };
     let body: string | undefined;
     if (init.form) {
       headers["content-type"] = "application/x-www-form-urlencoded";
@@ -50,6 +50,11 @@ export class BrowserSession {
   /** Tessera's own demo callback counts as a relying party, not as Tessera. */
   private isRelyingParty(url: string): boolean {
     return new URL(url).pathname === "/demo/callback";
+  }
+
+  /** The Cookie header this browser would send, for hand-made requests. */
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
   get cookieNames(): string[] {

@@ -1,0 +1,32 @@
+/**
+ * Refuses cross-site form posts to Tessera's own pages (CSRF). Browsers say where a request
+ * comes from in Origin and Sec-Fetch-Site; a post from another site is refused whatever
+ * cookies it carries. Requests without either header come from non-browser clients, which
+ * cannot ride a user's cookies; the SameSite=Lax cookies cover old browsers.
+ * Only Tessera's form routes are covered: the provider's endpoints (token, revocation, …)
+ * are called cross-origin by design and authenticate their callers themselves.
+ */
+import type { Middleware } from "koa";
+import { AppError } from "../../shared/errors.js";
+
+const formRoutes = ["/interaction/", "/confirm/", "/password/", "/account"];
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function sameOriginForms(issuer: string): Middleware {
+  const origin = new URL(issuer).origin;
+  return async (ctx, next) => {
+    if (unsafeMethods.has(ctx.method) && formRoutes.some((prefix) => ctx.path.startsWith(prefix))) {
+      const claimed = ctx.get("origin");
+      const site = ctx.get("sec-fetch-site");
+      if ((claimed && claimed !== origin) || site === "cross-site" || site === "same-site") {
+        ctx.state.log.warn({ origin: claimed, site, path: ctx.path }, "cross-site form post refused");
+        throw new AppError(
+          "http.cross_site_form",
+          "This form was sent from another website, so Tessera ignored it. If you meant to do this, open the page on Tessera and send the form from there.",
+          403,
+        );
+      }
+    }
+    await next();
+  };
+}
