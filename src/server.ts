@@ -26,7 +26,16 @@ import { interactionRouter } from "./interactions/routes.js";
 import { schedulePurge } from "./jobs/purge-expired.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailDelivery, createMailQueue, createTransport, outboxRouter } from "./mail/index.js";
-import { accountClient, createAdapterFactory, createProvider, endSessionsOf, loadOrCreateKeys, providerSession, seedAccountClient, tesseraReasons } from "./oidc/index.js";
+import {
+  accountClient,
+  createAdapterFactory,
+  createProvider,
+  endSessionsOf,
+  loadOrCreateKeys,
+  providerSession,
+  seedAccountClient,
+  waitingInteractionUid,
+} from "./oidc/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import type { Logger } from "./shared/log.js";
 
@@ -82,7 +91,7 @@ export async function startTessera(
           confirmations,
           emails,
           repo,
-          resumeSignIn: (ctx, accountId) => resumeSignIn(provider, ctx, accountId, tesseraReasons.emailNotVerified),
+          resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
         }),
         passwordResetHandler({ passwordReset, repo }),
       ]),

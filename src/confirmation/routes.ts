@@ -42,8 +42,6 @@ export function confirmationRouter(service: ConfirmationService, handlers: Confi
 
   router.use(async (ctx, next) => {
     ctx.set("Cache-Control", "no-store");
-    // The key is in the path: never leak it to another site through Referer.
-    ctx.set("Referrer-Policy", "no-referrer");
     try {
       await next();
     } catch (error) {

@@ -11,7 +11,7 @@ import { tesseraReasons } from "../oidc/index.js";
 import { showConsent, submitConsent } from "./consent.js";
 import { finishInteraction, loadInteraction } from "./interaction.js";
 import { showLogin, showRegister, submitLogin, submitRegister } from "./login.js";
-import { resendVerification, showVerifyEmail } from "./verify-email.js";
+import { continueAfterVerification, resendVerification, showVerifyEmail } from "./verify-email.js";
 
 export const routes = {
   interaction: "/interaction/:uid",
@@ -20,6 +20,7 @@ export const routes = {
   consent: "/interaction/:uid/consent",
   abort: "/interaction/:uid/abort",
   resendVerification: "/interaction/:uid/resend-verification",
+  continue: "/interaction/:uid/continue",
 } as const;
 
 export function interactionRouter(deps: { provider: Provider; accounts: AccountService; emails: EmailService }): Router {
@@ -54,6 +55,8 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
   router.post(routes.consent, form, async (ctx) =>
     submitConsent(ctx, provider, await loadInteraction(provider, ctx), body(ctx)),
   );
+
+  router.get(routes.continue, async (ctx) => continueAfterVerification(ctx, provider, await loadInteraction(provider, ctx), accounts));
 
   router.post(routes.resendVerification, async (ctx) => resendVerification(ctx, provider, await loadInteraction(provider, ctx), deps));
 

@@ -3,9 +3,11 @@
  * the mail resumes this sign-in when it is opened in the same browser (see resumeSignIn).
  */
 import type { Context } from "koa";
-import Provider, { errors } from "oidc-provider";
+import type Provider from "oidc-provider";
+import { errors } from "oidc-provider";
 import type { AccountService, EmailService } from "../accounts/index.js";
 import { TooManyLinksError } from "../confirmation/index.js";
+import { tesseraReasons } from "../oidc/index.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
 
@@ -49,12 +51,23 @@ export async function resendVerification(
 }
 
 /**
- * After an address is confirmed: if this browser is in the middle of a sign-in waiting for
- * that account's address, finish the step so the sign-in continues. Answers whether it did.
+ * After an address is confirmed: if this browser has a sign-in waiting for that account's
+ * address, send it there to continue. Answers whether it did.
  */
-export async function resumeSignIn(provider: Provider, ctx: Context, accountId: string, waitingReason: string): Promise<boolean> {
-  const details = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
-  if (!details || details.session?.accountId !== accountId || !details.prompt.reasons.includes(waitingReason)) return false;
-  await finishInteraction(provider, ctx, { login: { accountId } });
+export async function resumeSignIn(ctx: Context, waitingUid: string | undefined): Promise<boolean> {
+  if (!waitingUid) return false;
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${waitingUid}/continue`);
   return true;
+}
+
+/** /interaction/:uid/continue — finishes the "confirm your email" step once it is done. */
+export async function continueAfterVerification(ctx: Context, provider: Provider, details: InteractionDetails, accounts: AccountService) {
+  const accountId = details.session?.accountId;
+  const account = accountId ? await accounts.findById(accountId) : undefined;
+  if (account?.primaryEmail?.verified && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
+    return finishInteraction(provider, ctx, { login: { accountId: account.id } });
+  }
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${details.uid}`);
 }

@@ -6,3 +6,4 @@ export { explainOidcError } from "./explain-error.js";
 export { tesseraReasons } from "./policy.js";
 export { endSessionsOf } from "./sessions.js";
 export { accountClient, accountClientId, providerSession, seedAccountClient } from "./account-client.js";
+export { waitingInteractionUid } from "./waiting-interaction.js";

@@ -13,13 +13,14 @@ export interface Hop {
 }
 
 export class BrowserSession {
-  private readonly cookies = new Map<string, string>();
+  /** Cookies by name and path, sent only under their path, as a browser does. */
+  private readonly cookies = new Map<string, { name: string; value: string; path: string }>();
 
   constructor(private readonly origin: string) {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
     const absolute = new URL(url, this.origin).toString();
-    const headers: Record<string, string> = { cookie: this.cookieHeader };
+    const headers: Record<string, string> = { cookie: this.cookieHeaderFor(new URL(absolute).pathname) };
     let body: string | undefined;
     if (init.form) {
       headers["content-type"] = "application/x-www-form-urlencoded";
@@ -27,12 +28,15 @@ export class BrowserSession {
     }
     const response = await fetch(absolute, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
     for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
+      const [pair, ...attributes] = cookie.split(";");
       const index = pair!.indexOf("=");
       const name = pair!.slice(0, index);
       const value = pair!.slice(index + 1);
-      if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      const pathAttribute = attributes.map((attribute) => attribute.trim()).find((attribute) => /^path=/i.test(attribute));
+      const path = pathAttribute ? pathAttribute.slice(5) : "/";
+      const key = `${name};${path}`;
+      if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value === "") this.cookies.delete(key);
+      else this.cookies.set(key, { name, value, path });
     }
     const location = response.headers.get("location") ?? undefined;
     return { status: response.status, url: absolute, location: location && new URL(location, absolute).toString(), body: await response.text() };
@@ -52,13 +56,21 @@ export class BrowserSession {
     return new URL(url).pathname === "/demo/callback";
   }
 
-  /** The Cookie header this browser would send, for hand-made requests. */
+  /** The Cookie header this browser would send to `path`, for hand-made requests. */
+  cookieHeaderFor(path: string): string {
+    return [...this.cookies.values()]
+      .filter((cookie) => path === cookie.path || path.startsWith(cookie.path.endsWith("/") ? cookie.path : `${cookie.path}/`))
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join("; ");
+  }
+
+  /** Every cookie this browser holds, whatever its path, for hand-made requests. */
   get cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return [...this.cookies.values()].map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
   }
 
   get cookieNames(): string[] {
-    return [...this.cookies.keys()];
+    return [...new Set([...this.cookies.values()].map((cookie) => cookie.name))];
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Refuses cross-site form posts to Tessera's own pages (CSRF). Browsers say where a request
- * comes from in Origin and Sec-Fetch-Site; a post from another site is refused whatever
- * cookies it carries. Requests without either header come from non-browser clients, which
+ * comes from in Sec-Fetch-Site (and Origin, in older ones); a post from another site is
+ * refused whatever cookies it carries. Pages must not use Referrer-Policy no-referrer, or
+ * browsers send "Origin: null" even for their own forms. Requests without either header come from non-browser clients, which
  * cannot ride a user's cookies; the SameSite=Lax cookies cover old browsers.
  * Only Tessera's form routes are covered: the provider's endpoints (token, revocation, …)
  * are called cross-origin by design and authenticate their callers themselves.
@@ -18,7 +19,9 @@ export function sameOriginForms(issuer: string): Middleware {
     if (unsafeMethods.has(ctx.method) && formRoutes.some((prefix) => ctx.path.startsWith(prefix))) {
       const claimed = ctx.get("origin");
       const site = ctx.get("sec-fetch-site");
-      if ((claimed && claimed !== origin) || site === "cross-site" || site === "same-site") {
+      // Sec-Fetch-Site is the precise signal where a browser sends it; Origin otherwise.
+      const crossSite = site ? site !== "same-origin" && site !== "none" : Boolean(claimed) && claimed !== origin;
+      if (crossSite) {
         ctx.state.log.warn({ origin: claimed, site, path: ctx.path }, "cross-site form post refused");
         throw new AppError(
           "http.cross_site_form",

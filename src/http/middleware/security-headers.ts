@@ -17,7 +17,8 @@ const contentSecurityPolicy = [
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
     ctx.set("X-Content-Type-Options", "nosniff");
-    ctx.set("Referrer-Policy", "no-referrer");
+    // Same-origin only: links in Tessera's URLs (confirmation keys) never reach other sites.
+    ctx.set("Referrer-Policy", "same-origin");
     ctx.set("X-Frame-Options", "DENY");
     await next();
     if (ctx.response.is("html")) ctx.set("Content-Security-Policy", contentSecurityPolicy);
