@@ -81,6 +81,7 @@ export async function startTessera(
       trustProxy: config.trustProxy,
       allowImplicitOnLocalhost: config.env !== "production",
     });
+    const signedIn = providerSession(provider, accountClient(config.issuer));
     const routers = [
       healthRouter(async () => {
         await db.sql.query("SELECT 1");
@@ -93,10 +94,10 @@ export async function startTessera(
           repo,
           resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
         }),
-        passwordResetHandler({ passwordReset, repo }),
+        passwordResetHandler({ passwordReset, repo, session: signedIn }),
       ]),
       passwordRouter(passwordReset),
-      accountRouter({ accounts, emails, session: providerSession(provider, accountClient(config.issuer)) }),
+      accountRouter({ accounts, emails, session: signedIn }),
       ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
       ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
     ];

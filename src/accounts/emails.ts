@@ -2,8 +2,9 @@
  * Several addresses per account. Rules:
  * - an address is added unverified and a link is sent to it; only clicking it makes the
  *   address the account's (verified, and unique across accounts);
- * - adding an address another account owns answers exactly like a successful add (no leak
- *   of who has it), changes nothing, and tells the address's owner by mail;
+ * - adding an address another account owns looks exactly like a successful add (no leak of
+ *   who has it: the address is listed as awaiting confirmation, as any other), changes
+ *   nothing for the owner, and tells the owner by mail instead of sending a link;
  * - the primary address can only be a verified one, and cannot be removed;
  * - changing one's email is: add, verify, make primary.
  */
@@ -29,7 +30,11 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
   /** The registration address confirms with the registration intent; added ones with add-email. */
   const intentFor = (email: { owned: boolean }) => (email.owned ? ("registration" as const) : ("add-email" as const));
 
-  async function sendVerification(tx: Tx, email: { id: string; address: string; owned: boolean }, name: string) {
+  async function sendVerification(tx: Tx, email: { id: string; address: string; owned: boolean; normalized: string }, name: string) {
+    if (!email.owned && (await repo.isOwned(email.normalized, tx))) {
+      await mail.enqueue(tx, { to: email.address, template: "address-in-use", variables: { address: email.address } });
+      return;
+    }
     const intent = intentFor(email);
     const link = await confirmations.create(tx, { intent, objectId: email.id });
     await mail.enqueue(tx, {
@@ -50,14 +55,12 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       if (await repo.hasAddress(userId, normalized)) throw new FormError({ email: "This address is already on your account." }, 409);
       const account = await repo.findById(userId);
       if (!account) throw new EmailRuleError("accounts.not_found", "Your account no longer exists.", 404);
-      await repo.transaction(async (tx) => {
-        if (await repo.isOwned(normalized, tx)) {
-          await mail.enqueue(tx, { to: address, template: "address-in-use", variables: { address } });
-          return;
-        }
+      const added = await repo.transaction(async (tx) => {
         const emailId = await repo.addEmail(tx, userId, address, normalized);
-        await sendVerification(tx, { id: emailId, address, owned: false }, account.name);
+        if (emailId) await sendVerification(tx, { id: emailId, address, owned: false, normalized }, account.name);
+        return emailId !== undefined;
       });
+      if (!added) throw new FormError({ email: "This address is already on your account." }, 409);
       mail.kick();
       return { address };
     },

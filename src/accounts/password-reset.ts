@@ -1,9 +1,9 @@
 /**
- * Password reset by link. Asking always answers the same way, so the form does not reveal
- * which addresses have accounts. A successful reset ends the account's other sessions:
+ * Password reset by link. Asking always answers the same way — unknown address, too many
+ * requests or not — so the form does not reveal which addresses have accounts. A successful reset ends the account's other sessions:
  * whoever knew the old password is signed out.
  */
-import { describeValidity, type ConfirmationService, type Tx } from "../confirmation/index.js";
+import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
 import { FormError } from "../shared/errors.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { hashPassword } from "./password.js";
@@ -15,7 +15,7 @@ export function createPasswordResetService(deps: {
   repo: AccountRepository;
   confirmations: ConfirmationService;
   mail: MailSender;
-  endSessions: (tx: Tx, accountId: string) => Promise<void>;
+  endSessions: (tx: Tx, accountId: string, except?: string) => Promise<void>;
 }) {
   const { repo, confirmations, mail } = deps;
   return {
@@ -25,7 +25,16 @@ export function createPasswordResetService(deps: {
       if (problem) throw new FormError({ email: problem });
       const owned = await repo.findOwnedEmail(normalizeEmail(address));
       if (!owned) return { address };
-      await confirmations.assertMaySend("password-reset", owned.accountId);
+      // Too soon after the last link: say the same as always (a refusal would reveal that the
+      // address has an account); the earlier mail is still on its way.
+      const allowed = await confirmations.assertMaySend("password-reset", owned.accountId).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof TooManyLinksError) return false;
+          throw error;
+        },
+      );
+      if (!allowed) return { address };
       await repo.transaction(async (tx) => {
         const link = await confirmations.create(tx, {
           intent: "password-reset",
@@ -42,14 +51,17 @@ export function createPasswordResetService(deps: {
       return { address };
     },
 
-    /** Sets the new password and uses the link up in one transaction. */
-    async reset(key: string, password: string): Promise<{ accountId: string; interactionUid?: string }> {
+    /**
+     * Sets the new password and uses the link up in one transaction, ending every session of
+     * the account but `keepSession` (the browser doing the reset).
+     */
+    async reset(key: string, password: string, keepSession?: string): Promise<{ accountId: string; interactionUid?: string }> {
       const problem = passwordProblem(password);
       if (problem) throw new FormError({ password: problem });
       const passwordHash = await hashPassword(password);
       return confirmations.redeem(key, ["password-reset"], async (confirmation, tx) => {
         await repo.setPassword(tx, confirmation.objectId, passwordHash);
-        await deps.endSessions(tx, confirmation.objectId);
+        await deps.endSessions(tx, confirmation.objectId, keepSession);
         return { accountId: confirmation.objectId, interactionUid: confirmation.payload.interactionUid };
       });
     },

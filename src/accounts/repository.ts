@@ -73,9 +73,15 @@ export function createAccountRepository(prisma: PrismaClient) {
       }
     },
 
-    async addEmail(tx: Tx, userId: string, address: string, normalized: string): Promise<string> {
-      const row = await tx.email.create({ data: { userId, address, normalized } });
-      return row.id;
+    /** Answers undefined when the account already has the address (a concurrent add won). */
+    async addEmail(tx: Tx, userId: string, address: string, normalized: string): Promise<string | undefined> {
+      try {
+        const row = await tx.email.create({ data: { userId, address, normalized } });
+        return row.id;
+      } catch (error) {
+        if (isUniqueViolation(error)) return undefined;
+        throw error;
+      }
     },
 
     async hasAddress(userId: string, normalized: string): Promise<boolean> {
@@ -102,6 +108,9 @@ export function createAccountRepository(prisma: PrismaClient) {
     },
 
     async makePrimary(tx: Tx, userId: string, emailId: string): Promise<void> {
+      // Serialises concurrent switches for one account: without the lock two of them can
+      // each clear the old primary and set their own, leaving two.
+      await tx.$queryRaw`SELECT id FROM "user" WHERE id = ${userId} FOR UPDATE`;
       await tx.email.updateMany({ where: { userId, primary: true }, data: { primary: false } });
       await tx.email.update({ where: { id: emailId }, data: { primary: true } });
     },

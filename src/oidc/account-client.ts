@@ -43,6 +43,10 @@ export function providerSession(provider: Provider, client: ReturnType<typeof ac
       const session = await provider.Session.get(ctx as never);
       return session.accountId;
     },
+    async sessionId(ctx: Context) {
+      const session = await provider.Session.get(ctx as never);
+      return session.accountId ? session.jti : undefined;
+    },
     signInUrl: client.signInUrl,
     signOutUrl: client.signOutUrl,
   };

@@ -10,6 +10,7 @@ import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
 import type { AccountRepository } from "../repository.js";
 import { passwordLength } from "../service.js";
+import type { SignedInSession } from "./session.js";
 
 function field(ctx: Context, name: string): string {
   const value = ((ctx.request as { body?: Record<string, unknown> }).body ?? {})[name];
@@ -57,7 +58,7 @@ export function emailConfirmationHandlers(deps: {
   return [make("registration"), make("add-email")];
 }
 
-export function passwordResetHandler(deps: { passwordReset: PasswordResetService; repo: AccountRepository }): ConfirmationHandler {
+export function passwordResetHandler(deps: { passwordReset: PasswordResetService; repo: AccountRepository; session: SignedInSession }): ConfirmationHandler {
   const form = (ctx: Context, key: string, errors: Record<string, string> = {}) =>
     renderPage(ctx, "accounts/reset-password", {
       title: "Choose a new password",
@@ -71,7 +72,7 @@ export function passwordResetHandler(deps: { passwordReset: PasswordResetService
     show: (ctx, _confirmation, key) => form(ctx, key),
     async confirm(ctx, key) {
       try {
-        const { accountId, interactionUid } = await deps.passwordReset.reset(key, field(ctx, "password"));
+        const { accountId, interactionUid } = await deps.passwordReset.reset(key, field(ctx, "password"), await deps.session.sessionId(ctx));
         ctx.state.log.info({ accountId }, "password reset; other sessions ended");
         await renderPage(ctx, "accounts/password-changed", {
           title: "Password changed",
@@ -86,14 +87,8 @@ export function passwordResetHandler(deps: { passwordReset: PasswordResetService
     async resend(ctx, confirmation) {
       const email = confirmation.payload.emailId ? await deps.repo.findEmail(confirmation.payload.emailId) : undefined;
       if (!email) return renderPage(ctx, "accounts/forgot-password", { title: "Reset your password", email: "", errors: {} });
-      try {
-        await deps.passwordReset.request(email.address);
-        await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address: email.address });
-      } catch (error) {
-        if (!(error instanceof TooManyLinksError)) throw error;
-        ctx.status = 429;
-        await renderPage(ctx, "errors/page", { title: "Please wait a moment", message: error.message });
-      }
+      await deps.passwordReset.request(email.address);
+      await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address: email.address, reset: true });
     },
   };
 }

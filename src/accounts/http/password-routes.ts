@@ -1,7 +1,6 @@
 /** /password/forgot — ask for a reset link. The answer never reveals whether an account exists. */
 import Router from "@koa/router";
 import { koaBody } from "koa-body";
-import { TooManyLinksError } from "../../confirmation/index.js";
 import { FormError } from "../../shared/errors.js";
 import type { PasswordResetService } from "../password-reset.js";
 
@@ -30,10 +29,9 @@ export function passwordRouter(passwordReset: PasswordResetService): Router {
       const { address } = await passwordReset.request(email, { interactionUid: interaction });
       await ctx.render("layouts/single", { page: "accounts/link-sent", title: "Check your email", address, reset: true });
     } catch (error) {
-      if (!(error instanceof FormError) && !(error instanceof TooManyLinksError)) throw error;
+      if (!(error instanceof FormError)) throw error;
       ctx.status = error.status;
-      const errors = error instanceof FormError ? error.fields : { email: error.message };
-      await ctx.render("layouts/single", { page: "accounts/forgot-password", title: "Reset your password", email, interaction, errors, hasErrors: true });
+      await ctx.render("layouts/single", { page: "accounts/forgot-password", title: "Reset your password", email, interaction, errors: error.fields, hasErrors: true });
     }
   });
   return router;
