@@ -37,7 +37,7 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
   router.get(routes.interaction, async (ctx) => {
     const details = await loadInteraction(provider, ctx);
     if (details.prompt.name === "login" && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
-      return showVerifyEmail(ctx, provider, details, accounts);
+      return showVerifyEmail(ctx, provider, details, deps);
     }
     if (details.prompt.name === "login") return showLogin(ctx, provider, details);
     if (details.prompt.name === "consent") return showConsent(ctx, provider, details);
@@ -59,6 +59,7 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
   router.get(routes.continue, async (ctx) => continueAfterVerification(ctx, provider, await loadInteraction(provider, ctx), accounts));
 
   router.post(routes.resendVerification, async (ctx) => resendVerification(ctx, provider, await loadInteraction(provider, ctx), deps));
+
 
   router.post(routes.abort, async (ctx) => {
     await loadInteraction(provider, ctx);

@@ -11,15 +11,19 @@ import { tesseraReasons } from "../oidc/index.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
 
+/**
+ * Shows the step — or, when the address was confirmed meanwhile (in another browser), lets
+ * the sign-in continue instead of asking for what is already done.
+ */
 export async function showVerifyEmail(
   ctx: Context,
   provider: Provider,
   details: InteractionDetails,
-  accounts: AccountService,
+  deps: { accounts: AccountService },
   notice?: { sent?: string; error?: string },
 ) {
-  const account = details.session?.accountId ? await accounts.findById(details.session.accountId) : undefined;
-  if (!account) throw new errors.SessionNotFound("the account of this sign-in is gone");
+  const account = await accountOf(details, deps.accounts);
+  if (account.primaryEmail?.verified) return finishInteraction(provider, ctx, { login: { accountId: account.id } });
   await render(ctx, "interactions/verify-email", {
     title: "Confirm your email",
     uid: details.uid,
@@ -36,18 +40,23 @@ export async function resendVerification(
   details: InteractionDetails,
   deps: { accounts: AccountService; emails: EmailService },
 ) {
-  const accountId = details.session?.accountId;
-  const account = accountId ? await deps.accounts.findById(accountId) : undefined;
-  const primary = account && (await deps.emails.list(account.id)).find((email) => email.primary);
-  if (!account || !primary) throw new errors.SessionNotFound("the account of this sign-in is gone");
+  const account = await accountOf(details, deps.accounts);
+  const primary = (await deps.emails.list(account.id)).find((email) => email.primary);
+  if (!primary || primary.verified) return showVerifyEmail(ctx, provider, details, deps);
   try {
     const { address } = await deps.emails.resendVerification(account.id, primary.id);
-    await showVerifyEmail(ctx, provider, details, deps.accounts, { sent: address });
+    await showVerifyEmail(ctx, provider, details, deps, { sent: address });
   } catch (error) {
     if (!(error instanceof TooManyLinksError)) throw error;
     ctx.status = 429;
-    await showVerifyEmail(ctx, provider, details, deps.accounts, { error: error.message });
+    await showVerifyEmail(ctx, provider, details, deps, { error: error.message });
   }
+}
+
+async function accountOf(details: InteractionDetails, accounts: AccountService) {
+  const account = details.session?.accountId ? await accounts.findById(details.session.accountId) : undefined;
+  if (!account) throw new errors.SessionNotFound("the account of this sign-in is gone");
+  return account;
 }
 
 /**
@@ -61,13 +70,9 @@ export async function resumeSignIn(ctx: Context, waitingUid: string | undefined)
   return true;
 }
 
-/** /interaction/:uid/continue — finishes the "confirm your email" step once it is done. */
+/** /interaction/:uid/continue — where a confirmed link sends the waiting browser. */
 export async function continueAfterVerification(ctx: Context, provider: Provider, details: InteractionDetails, accounts: AccountService) {
-  const accountId = details.session?.accountId;
-  const account = accountId ? await accounts.findById(accountId) : undefined;
-  if (account?.primaryEmail?.verified && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
-    return finishInteraction(provider, ctx, { login: { accountId: account.id } });
-  }
+  if (details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) return showVerifyEmail(ctx, provider, details, { accounts });
   ctx.status = 303;
   ctx.redirect(`/interaction/${details.uid}`);
 }

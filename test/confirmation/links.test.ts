@@ -1,0 +1,225 @@
+/**
+ * Every way a confirmation link can fail has its own page and status, saying what happened
+ * and what to do next; links are single-use, superseded by newer ones, expire, are
+ * rate-limited, and are never stored in clear. A movable clock stands in for waiting.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { newPerson, type Hop, type Person } from "../support/browser-session.js";
+import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { confirmLink, demoAuthorizeUrl, heading, keyOf, mailsTo, movableClock, nthMailTo, resendAction, signUp } from "./support.js";
+import { BrowserSession } from "../support/browser-session.js";
+
+const clock = movableClock();
+let tessera: TestTessera;
+beforeAll(async () => {
+  tessera = await startTestTessera({ clock });
+});
+afterAll(async () => tessera?.close());
+
+const hours = 3600;
+
+/** Signs a new person up to the demo client; answers the verify-email page, its browser and the first link. */
+async function registered(person: Person = newPerson()) {
+  const session = new BrowserSession(tessera.issuer);
+  const page = await signUp(session, demoAuthorizeUrl(tessera), person);
+  expect(heading(page)).toBe("Confirm your email");
+  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  return { person, session, page, link };
+}
+
+/** A browser that has never seen Tessera (the person opens the mail on another device). */
+const stranger = () => new BrowserSession(tessera.issuer);
+
+async function isVerified(address: string): Promise<boolean> {
+  const email = await tessera.db.prisma.email.findFirst({ where: { normalized: address.toLowerCase() } });
+  return email?.verifiedAt != null;
+}
+
+function expectFailurePage(hop: Hop, status: number, title: string) {
+  expect({ status: hop.status, title: heading(hop) }).toEqual({ status, title });
+  // A page for people: no stack trace, no raw error code.
+  expect(hop.body).not.toMatch(/at \w+ \(|confirmation\.\w+|ConfirmationKeyError/);
+}
+
+/** Presses "Send a new link" on the "Confirm your email" page of a sign-in. */
+function pressSendNewLink(session: BrowserSession, page: Hop): Promise<Hop> {
+  const action = /action="(\/interaction\/[\w-]+\/resend-verification)"/.exec(page.body)?.[1];
+  if (!action) throw new Error(`no "Send a new link" button on ${heading(page)}`);
+  return session.request(action, { form: {} });
+}
+
+test("a truncated link (last characters cut off) answers 404 \"This link is incomplete\"", async () => {
+  const { person, link } = await registered();
+  const truncated = link.slice(0, -5);
+  for (const hop of [await stranger().request(truncated), await stranger().request(truncated, { form: {} })]) {
+    expectFailurePage(hop, 404, "This link is incomplete");
+    expect(hop.body).toContain("copy the whole link");
+    expect(resendAction(hop)).toBeUndefined();
+  }
+  expect(await isVerified(person.email)).toBe(false);
+});
+
+test("a well-formed key Tessera never issued answers 404 \"This link is not valid\"", async () => {
+  const key = randomBytes(32).toString("base64url");
+  expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  for (const hop of [await stranger().request(`/confirm/${key}`), await stranger().request(`/confirm/${key}`, { form: {} })]) {
+    expectFailurePage(hop, 404, "This link is not valid");
+    expect(resendAction(hop)).toBeUndefined();
+  }
+  // "Send me a new link" cannot be forced onto an unknown key either.
+  expectFailurePage(await stranger().request(`/confirm/${key}/resend`, { form: {} }), 404, "This link is not valid");
+});
+
+test("a link used twice answers 410 \"This link was already used\" the second time", async () => {
+  const { person, link } = await registered();
+  const first = await stranger().follow(link, { form: {} });
+  expect(heading(first)).toBe("Email address confirmed");
+  expect(await isVerified(person.email)).toBe(true);
+
+  const opened = await stranger().request(link);
+  expectFailurePage(opened, 410, "This link was already used");
+  expect(opened.body).toContain("there is nothing left to do");
+  expect(resendAction(opened)).toBeUndefined();
+  expectFailurePage(await stranger().request(link, { form: {} }), 410, "This link was already used");
+});
+
+test("an older link after a newer one was sent answers 410 \"A newer link replaced this one\", with a \"Send me a new link\" button", async () => {
+  const { person, session, page, link: older } = await registered();
+  clock.advance(61);
+  const sent = await pressSendNewLink(session, page);
+  expect(sent.status).toBe(200);
+  expect(sent.body).toContain("A new link is on its way to");
+  const newer = confirmLink(await nthMailTo(tessera.mailbox, person.email, 2));
+  expect(newer).not.toBe(older);
+
+  const opened = await stranger().request(older);
+  expectFailurePage(opened, 410, "A newer link replaced this one");
+  expect(resendAction(opened)).toBe(`/confirm/${keyOf(older)}/resend`);
+  expectFailurePage(await stranger().request(older, { form: {} }), 410, "A newer link replaced this one");
+  expect(await isVerified(person.email)).toBe(false);
+
+  // The newest link is the one that works.
+  expect(heading(await stranger().follow(newer, { form: {} }))).toBe("Email address confirmed");
+  expect(await isVerified(person.email)).toBe(true);
+});
+
+test("a registration link still works 23 hours after it was sent, as the mail's \"24 hours\" promises", async () => {
+  const { person, link } = await registered();
+  expect((await nthMailTo(tessera.mailbox, person.email, 1)).text).toContain("within 24 hours");
+  clock.advance(23 * hours);
+  const browser = stranger();
+  expect((await browser.request(link)).status).toBe(200);
+  expect(heading(await browser.follow(link, { form: {} }))).toBe("Email address confirmed");
+  expect(await isVerified(person.email)).toBe(true);
+});
+
+test("an expired link answers 410 \"This link has expired\"; its \"Send me a new link\" button sends a fresh mail whose link works, and the old link stays refused", async () => {
+  const { person, link: old } = await registered();
+  clock.advance(25 * hours);
+
+  const opened = await stranger().request(old);
+  expectFailurePage(opened, 410, "This link has expired");
+  const action = resendAction(opened);
+  expect(action).toBe(`/confirm/${keyOf(old)}/resend`);
+  expectFailurePage(await stranger().request(old, { form: {} }), 410, "This link has expired");
+  expect(await isVerified(person.email)).toBe(false);
+
+  const browser = stranger();
+  const sent = await browser.request(action!, { form: {} });
+  expect(sent.status).toBe(200);
+  expect(heading(sent)).toBe("Check your email");
+  expect(sent.body).toContain(person.email);
+  const fresh = await nthMailTo(tessera.mailbox, person.email, 2);
+  expect(fresh.subject).toBe("Confirm your email address");
+  const freshLink = confirmLink(fresh);
+  expect(freshLink).not.toBe(old);
+
+  // The old link is still refused after the resend, and using it changes nothing.
+  const oldAgain = await stranger().request(old, { form: {} });
+  expect(oldAgain.status).toBe(410);
+  expect(heading(oldAgain)).not.toBe("Email address confirmed");
+  expect(await isVerified(person.email)).toBe(false);
+
+  const confirmPage = await browser.request(freshLink);
+  expect(confirmPage.status).toBe(200);
+  expect(confirmPage.body).toMatch(/<button[^>]*>Confirm my email address<\/button>/);
+  expect(heading(await browser.follow(freshLink, { form: {} }))).toBe("Email address confirmed");
+  expect(await isVerified(person.email)).toBe(true);
+});
+
+test("opened in the signing-up browser after that sign-in timed out (2 h later), the link still confirms and says to sign in again", async () => {
+  const { person, session, link } = await registered();
+  clock.advance(2 * hours);
+  expect((await session.request(link)).status).toBe(200);
+  const confirmed = await session.follow(link, { form: {} });
+  expect({ status: confirmed.status, page: heading(confirmed) }).toEqual({ status: 200, page: "Email address confirmed" });
+  expect(confirmed.body).toContain("sign in again");
+  expect(await isVerified(person.email)).toBe(true);
+});
+
+test("two clicks on the same link at once: exactly one confirms, the other gets the \"already used\" page", async () => {
+  const { person, link } = await registered();
+  const hops = await Promise.all([stranger().request(link, { form: {} }), stranger().request(link, { form: {} })]);
+  const titles = hops.map((hop) => `${hop.status} ${heading(hop)}`).sort();
+  expect(titles).toEqual(["200 Email address confirmed", "410 This link was already used"]);
+  expect(await isVerified(person.email)).toBe(true);
+  const rows = await tessera.db.prisma.confirmation.findMany({ where: { keyHash: createHash("sha256").update(keyOf(link)).digest("hex") } });
+  expect(rows.map((row) => row.status)).toEqual(["used"]);
+});
+
+test("the key is never stored in clear: key_hash is its SHA-256 and no column holds the key", async () => {
+  const { person, link } = await registered();
+  const key = keyOf(link);
+  const email = await tessera.db.prisma.email.findFirst({ where: { normalized: person.email.toLowerCase() } });
+  const rows = await tessera.db.sql.query<Record<string, unknown>>("SELECT * FROM confirmation WHERE object_id = $1", [email!.id]);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.key_hash).toBe(createHash("sha256").update(key).digest("hex"));
+  const everything = await tessera.db.sql.query<Record<string, unknown>>("SELECT * FROM confirmation");
+  expect(JSON.stringify(everything)).not.toContain(key);
+  // Once the mail is delivered its row, which carried the link, is gone too.
+  const deadline = Date.now() + 5000;
+  let pending: unknown[] = [];
+  do {
+    pending = await tessera.db.sql.query("SELECT * FROM outbound_mail WHERE recipient = $1", [person.email]);
+    if (pending.length) await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (pending.length && Date.now() < deadline);
+  expect(pending).toEqual([]);
+  const mails = await tessera.db.sql.query<Record<string, unknown>>("SELECT * FROM outbound_mail");
+  expect(JSON.stringify(mails)).not.toContain(key);
+});
+
+test("at most five links an hour: after five, spaced by more than a minute, the sixth is refused with a wait in minutes", async () => {
+  const { person, session, page, link: first } = await registered();
+  for (let sent = 2; sent <= 5; sent++) {
+    clock.advance(61);
+    const hop = await pressSendNewLink(session, page);
+    expect({ sent, status: hop.status }).toEqual({ sent, status: 200 });
+    await nthMailTo(tessera.mailbox, person.email, sent);
+  }
+  clock.advance(61);
+  const refused = await pressSendNewLink(session, page);
+  expect(refused.status).toBe(429);
+  expect(heading(refused)).toBe("Confirm your email");
+  const message = /role="alert">([^<]*)</.exec(refused.body)?.[1];
+  expect(message).toMatch(/^Too many links were sent\. You can ask for another in \d+ minutes\.$/);
+  // Link 1 was sent about five minutes ago: it leaves the hour window in about 55 minutes.
+  const minutes = Number(/in (\d+) minutes/.exec(message!)![1]);
+  expect(minutes).toBeGreaterThanOrEqual(50);
+  expect(minutes).toBeLessThanOrEqual(56);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(mailsTo(tessera.mailbox, person.email)).toHaveLength(5);
+
+  // The same limit holds on the "Send me a new link" button of a replaced link.
+  const replaced = await stranger().request(first);
+  expectFailurePage(replaced, 410, "A newer link replaced this one");
+  const viaButton = await stranger().request(resendAction(replaced)!, { form: {} });
+  expect(viaButton.status).toBe(429);
+  expect(viaButton.body).toMatch(/Too many links were sent\. You can ask for another in \d+ minutes\./);
+
+  // Once the first link is more than an hour old, a new one may be sent again.
+  clock.advance(1 * hours);
+  const later = await stranger().request(resendAction(replaced)!, { form: {} });
+  expect(later.status).toBe(200);
+  expect(heading(later)).toBe("Check your email");
+  await nthMailTo(tessera.mailbox, person.email, 6);
+});
