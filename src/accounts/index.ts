@@ -8,3 +8,4 @@ export { accountRouter } from "./http/account-routes.js";
 export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirmation-handlers.js";
 export { passwordRouter } from "./http/password-routes.js";
 export type { SignedInSession } from "./http/session.js";
+export { createTermsService, type Terms, type TermsService } from "./terms.js";

@@ -1,0 +1,3 @@
+export { cooloffEndsAt } from "./cooloff.js";
+export { createOrganisationRepository, defaultOrganisationId, type OrganisationRepository } from "./repository.js";
+export type { Organisation, OrganisationConsentRecord, SignInRecord } from "./types.js";
