@@ -10,11 +10,13 @@ import {
   createAccountService,
   createEmailService,
   createPasswordResetService,
+  createTermsService,
   emailConfirmationHandlers,
   passwordResetHandler,
   passwordRouter,
 } from "./accounts/index.js";
 import { confirmationRouter, createConfirmationService } from "./confirmation/index.js";
+import { createOrganisationRepository } from "./orgs/index.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
@@ -33,6 +35,7 @@ import {
   endSessionsOf,
   loadOrCreateKeys,
   providerSession,
+  recordSignIns,
   seedAccountClient,
   waitingInteractionUid,
 } from "./oidc/index.js";
@@ -72,21 +75,25 @@ export async function startTessera(
     const accounts = createAccountService({ repo, confirmations, mail });
     const emails = createEmailService({ repo, confirmations, mail, clock });
     const passwordReset = createPasswordResetService({ repo, confirmations, mail, endSessions: endSessionsOf });
+    const terms = createTermsService({ prisma: db.prisma, clock });
+    const organisations = createOrganisationRepository(db.prisma);
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock),
       accounts,
+      policy: { accounts, terms, organisations, clock },
       secureCookies: config.issuer.startsWith("https://"),
       log,
       trustProxy: config.trustProxy,
       allowImplicitOnLocalhost: config.env !== "production",
     });
+    recordSignIns(provider, { organisations, clock, log });
     const signedIn = providerSession(provider, accountClient(config.issuer));
     const routers = [
       healthRouter(async () => {
         await db.sql.query("SELECT 1");
       }),
-      interactionRouter({ provider, accounts, emails }),
+      interactionRouter({ provider, accounts, emails, terms, organisations, clock }),
       confirmationRouter(confirmations, [
         ...emailConfirmationHandlers({
           confirmations,

@@ -8,13 +8,7 @@ import type Provider from "oidc-provider";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
-
-const scopeDescriptions: Record<string, string> = {
-  openid: "Know who you are when you come back",
-  profile: "Your name",
-  email: "Your email address and whether it is verified",
-  offline_access: "Stay connected when you are not using it",
-};
+import { describeScopes } from "./scopes.js";
 
 interface MissingDetails {
   missingOIDCScope?: string[];
@@ -29,7 +23,7 @@ export async function showConsent(ctx: Context, provider: Provider, details: Int
     title: "Allow access",
     uid: details.uid,
     application: await clientDisplay(provider, details.params.client_id),
-    permissions: scopes.map((scope) => scopeDescriptions[scope] ?? scope),
+    permissions: describeScopes(scopes),
     claims: missing.missingOIDCClaims ?? [],
   });
 }

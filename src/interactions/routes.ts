@@ -6,9 +6,14 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { koaBody } from "koa-body";
 import type Provider from "oidc-provider";
-import type { AccountService, EmailService } from "../accounts/index.js";
-import { tesseraReasons } from "../oidc/index.js";
+import type { AccountService, EmailService, TermsService } from "../accounts/index.js";
+import { tesseraPrompts, tesseraReasons } from "../oidc/index.js";
+import type { OrganisationRepository } from "../orgs/index.js";
+import type { Clock } from "../shared/clock.js";
 import { showConsent, submitConsent } from "./consent.js";
+import { showCooloff } from "./cooloff.js";
+import { showOrganisationConsent, submitOrganisationConsent } from "./organisation.js";
+import { showTerms, submitTerms } from "./terms.js";
 import { finishInteraction, loadInteraction } from "./interaction.js";
 import { showLogin, showRegister, submitLogin, submitRegister } from "./login.js";
 import { continueAfterVerification, resendVerification, showVerifyEmail } from "./verify-email.js";
@@ -21,9 +26,20 @@ export const routes = {
   abort: "/interaction/:uid/abort",
   resendVerification: "/interaction/:uid/resend-verification",
   continue: "/interaction/:uid/continue",
+  terms: "/interaction/:uid/terms",
+  organisation: "/interaction/:uid/organisation",
 } as const;
 
-export function interactionRouter(deps: { provider: Provider; accounts: AccountService; emails: EmailService }): Router {
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: AccountService;
+  emails: EmailService;
+  terms: TermsService;
+  organisations: OrganisationRepository;
+  clock: Clock;
+}
+
+export function interactionRouter(deps: InteractionDeps): Router {
   const { provider, accounts } = deps;
   const router = new Router();
   const form = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: "16kb" });
@@ -39,9 +55,20 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
     if (details.prompt.name === "login" && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
       return showVerifyEmail(ctx, provider, details, deps);
     }
-    if (details.prompt.name === "login") return showLogin(ctx, provider, details);
-    if (details.prompt.name === "consent") return showConsent(ctx, provider, details);
-    throw new Error(`no page for prompt ${details.prompt.name}`);
+    switch (details.prompt.name) {
+      case "login":
+        return showLogin(ctx, provider, details);
+      case tesseraPrompts.cooloff:
+        return showCooloff(ctx, provider, details);
+      case tesseraPrompts.terms:
+        return showTerms(ctx, provider, details, deps);
+      case tesseraPrompts.organisation:
+        return showOrganisationConsent(ctx, provider, details, deps);
+      case "consent":
+        return showConsent(ctx, provider, details);
+      default:
+        throw new Error(`no page for prompt ${details.prompt.name}`);
+    }
   });
 
   router.get(routes.register, async (ctx) => showRegister(ctx, provider, await loadInteraction(provider, ctx)));
@@ -54,6 +81,11 @@ export function interactionRouter(deps: { provider: Provider; accounts: AccountS
   );
   router.post(routes.consent, form, async (ctx) =>
     submitConsent(ctx, provider, await loadInteraction(provider, ctx), body(ctx)),
+  );
+
+  router.post(routes.terms, form, async (ctx) => submitTerms(ctx, provider, await loadInteraction(provider, ctx), deps, body(ctx)));
+  router.post(routes.organisation, form, async (ctx) =>
+    submitOrganisationConsent(ctx, provider, await loadInteraction(provider, ctx), deps, body(ctx)),
   );
 
   router.get(routes.continue, async (ctx) => continueAfterVerification(ctx, provider, await loadInteraction(provider, ctx), accounts));

@@ -8,18 +8,27 @@ import type { AdapterPayload } from "oidc-provider";
 import type { Prisma } from "../generated/prisma/client.js";
 
 /** Extra client metadata names, registered with the provider as `extraClientMetadata`. */
-export const tesseraClientMetadata = ["first_party", "require_verified_email"] as const;
+export const tesseraClientMetadata = ["first_party", "require_verified_email", "cooloff_hours", "organisation_id"] as const;
 
 interface ClientRow {
   id: string;
   metadata: Prisma.JsonValue;
   firstParty: boolean;
   requireVerifiedEmail: boolean;
+  cooloffHours: number | null;
+  organisationId: string;
 }
 
 export function clientMetadataFromRow(row: ClientRow): AdapterPayload {
   const metadata = row.metadata as AdapterPayload;
-  return { ...metadata, client_id: row.id, first_party: row.firstParty, require_verified_email: row.requireVerifiedEmail };
+  return {
+    ...metadata,
+    client_id: row.id,
+    first_party: row.firstParty,
+    require_verified_email: row.requireVerifiedEmail,
+    cooloff_hours: row.cooloffHours ?? undefined,
+    organisation_id: row.organisationId,
+  };
 }
 
 export function clientRowFromMetadata(payload: AdapterPayload): { metadata: Prisma.InputJsonValue } {

@@ -9,12 +9,13 @@ import type { KeyMaterial } from "./keys.js";
 import { tesseraClientMetadata } from "./client-metadata.js";
 import { grantForFirstPartyClient } from "./first-party-grant.js";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./pages.js";
-import { createPolicy } from "./policy.js";
+import { createPolicy, type PolicyDeps } from "./policy.js";
 
 export interface ProviderDeps {
   keys: KeyMaterial;
   adapter: (name: string) => Adapter;
   accounts: AccountService;
+  policy: PolicyDeps;
   secureCookies: boolean;
 }
 
@@ -61,13 +62,20 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     extraClientMetadata: {
       properties: [...tesseraClientMetadata],
       validator(_ctx, key, value) {
-        if (value !== undefined && typeof value !== "boolean") throw new TypeError(`${key} must be a boolean`);
+        if (value === undefined) return;
+        if (key === "cooloff_hours") {
+          if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new TypeError("cooloff_hours must be a non-negative whole number");
+        } else if (key === "organisation_id") {
+          if (typeof value !== "string") throw new TypeError("organisation_id must be a string");
+        } else if (typeof value !== "boolean") {
+          throw new TypeError(`${key} must be a boolean`);
+        }
       },
     },
     loadExistingGrant: grantForFirstPartyClient,
     // Rotate on every use so a stolen refresh token is noticed at its thief's first use.
     rotateRefreshToken: true,
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createPolicy(deps.accounts) },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createPolicy(deps.policy) },
     renderError,
     ttl: {
       AccessToken: hour,

@@ -1,31 +1,95 @@
 /**
- * The interaction policy: node-oidc-provider's login and consent prompts, plus Tessera's
- * own checks. Each check answers "no need to prompt" or "prompt, for this reason"; the
- * interaction pages dispatch on the reason. A new rule is one new Check.
+ * The sign-in policy: the chain of checks every authorization passes, in order —
+ *   login (+ verified email where the client requires it) → account-age cooloff →
+ *   current terms of service → organisation consent → OIDC scope consent.
+ * Each check answers "continue" or "show this step" with a reason; /interaction/:uid
+ * dispatches on the prompt's name. Checks run on every authorization, silent ones
+ * included: with prompt=none a pending step becomes the check's OIDC error instead of a page.
+ * Adding a rule is adding one Check here and its page in src/interactions.
  */
 import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
-import type { AccountService } from "../accounts/index.js";
+import type { AccountService, TermsService } from "../accounts/index.js";
+import { cooloffEndsAt, type OrganisationRepository } from "../orgs/index.js";
+import type { Clock } from "../shared/clock.js";
 
-const { base, Check } = interactionPolicy;
+const { base, Check, Prompt } = interactionPolicy;
 
-/** Reasons Tessera adds to the login prompt, shown by their own pages. */
-export const tesseraReasons = { emailNotVerified: "email_not_verified" } as const;
+/** Prompt names and reasons Tessera adds, shown by their own pages. */
+export const tesseraPrompts = { cooloff: "cooloff", terms: "terms", organisation: "organisation" } as const;
+export const tesseraReasons = {
+  emailNotVerified: "email_not_verified",
+  accountTooYoung: "account_too_young",
+  termsNotAccepted: "terms_not_accepted",
+  organisationConsentMissing: "organisation_consent_missing",
+} as const;
 
-export function createPolicy(accounts: AccountService) {
+export interface PolicyDeps {
+  accounts: AccountService;
+  terms: TermsService;
+  organisations: OrganisationRepository;
+  clock: Clock;
+}
+
+const signedInAccount = (ctx: KoaContextWithOIDC) => ctx.oidc.session?.accountId;
+
+export function createPolicy(deps: PolicyDeps) {
   const policy = base();
-  const login = policy.get("login")!;
-  login.checks.add(
+
+  policy.get("login")!.checks.add(
+    new Check(tesseraReasons.emailNotVerified, "the client requires a verified email address", "login_required", async (ctx: KoaContextWithOIDC) => {
+      const accountId = signedInAccount(ctx);
+      if (!ctx.oidc.client?.require_verified_email || !accountId) return Check.NO_NEED_TO_PROMPT;
+      const account = await deps.accounts.findById(accountId);
+      return account?.primaryEmail?.verified ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+
+  const cooloffOf = async (ctx: KoaContextWithOIDC) => {
+    const accountId = signedInAccount(ctx);
+    const hours = ctx.oidc.client?.cooloff_hours as number | undefined;
+    if (!accountId || !hours) return undefined;
+    const account = await deps.accounts.findById(accountId);
+    return account && cooloffEndsAt(account.createdAt, hours, deps.clock.now());
+  };
+  const cooloff = new Prompt(
+    { name: tesseraPrompts.cooloff, requestable: false },
     new Check(
-      tesseraReasons.emailNotVerified,
-      "the client requires a verified email address",
+      tesseraReasons.accountTooYoung,
+      "the account is younger than the client's cooloff",
       "login_required",
+      async (ctx: KoaContextWithOIDC) => ((await cooloffOf(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT),
+      async (ctx: KoaContextWithOIDC) => ({ cooloffEndsAt: (await cooloffOf(ctx))?.toISOString() }),
+    ),
+  );
+
+  const terms = new Prompt(
+    { name: tesseraPrompts.terms, requestable: false },
+    new Check(tesseraReasons.termsNotAccepted, "the current terms of service are not accepted", "interaction_required", async (ctx: KoaContextWithOIDC) => {
+      const accountId = signedInAccount(ctx);
+      return accountId && (await deps.terms.pendingFor(accountId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+
+  const organisation = new Prompt(
+    { name: tesseraPrompts.organisation, requestable: false },
+    new Check(
+      tesseraReasons.organisationConsentMissing,
+      "the client's organisation requires consent before sharing data",
+      "consent_required",
       async (ctx: KoaContextWithOIDC) => {
-        const { client, session } = ctx.oidc;
-        if (!client?.require_verified_email || !session?.accountId) return Check.NO_NEED_TO_PROMPT;
-        const account = await accounts.findById(session.accountId);
-        return account?.primaryEmail?.verified ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+        const accountId = signedInAccount(ctx);
+        const organisationId = ctx.oidc.client?.organisation_id as string | undefined;
+        if (!accountId || !organisationId) return Check.NO_NEED_TO_PROMPT;
+        const org = await deps.organisations.findById(organisationId);
+        if (!org?.requireConsent) return Check.NO_NEED_TO_PROMPT;
+        return (await deps.organisations.hasConsent(accountId, org.id)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       },
     ),
   );
+
+  const consentIndex = policy.findIndex((prompt) => prompt.name === "consent");
+  policy.add(organisation, consentIndex);
+  policy.add(terms, consentIndex);
+  policy.add(cooloff, consentIndex);
   return policy;
 }

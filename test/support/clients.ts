@@ -1,7 +1,8 @@
 /**
  * Registers relying parties the way an operator does: a row in the `client` table whose
  * `metadata` is the full node-oidc-provider client metadata (client_id and client_secret
- * included) and whose `first_party` column carries Tessera's consent policy.
+ * included) and whose columns carry Tessera's policy (first party, verified email, cooloff,
+ * organisation).
  */
 import type { TestTessera } from "./tessera.js";
 
@@ -38,10 +39,15 @@ export function uniqueClientId(prefix: string): string {
 export async function registerClient(
   tessera: TestTessera,
   metadata: ClientMetadata,
-  options: { firstParty?: boolean } = {},
+  options: { firstParty?: boolean; requireVerifiedEmail?: boolean; cooloffHours?: number; organisationId?: string } = {},
 ): Promise<ClientMetadata> {
-  const firstParty = options.firstParty ?? false;
-  const data = { metadata: metadata as object, firstParty };
+  const data = {
+    metadata: metadata as object,
+    firstParty: options.firstParty ?? false,
+    requireVerifiedEmail: options.requireVerifiedEmail ?? false,
+    cooloffHours: options.cooloffHours ?? null,
+    ...(options.organisationId && { organisationId: options.organisationId }),
+  };
   await tessera.db.prisma.client.upsert({
     where: { id: metadata.client_id },
     create: { id: metadata.client_id, ...data },
