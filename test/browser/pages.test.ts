@@ -135,7 +135,7 @@ test("the demo journey: home, sign in, create an account with an error, consent,
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await page.locator("h1").innerText()).toBe("Allow Tessera demo to access your account?");
-  expect(await page.locator("main").innerText()).toContain("Tessera demo would like to:");
+  expect(await page.locator("main").innerText()).toContain("Tessera demo would like access to:");
   expect(await page.getByRole("button", { name: "Allow" }).isVisible()).toBe(true);
   expect(await page.getByRole("button", { name: "Deny" }).isVisible()).toBe(true);
   await expectTesseraLayout(page);
