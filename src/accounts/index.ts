@@ -9,3 +9,6 @@ export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirma
 export { passwordRouter } from "./http/password-routes.js";
 export type { SignedInSession } from "./http/session.js";
 export { createTermsService, type Terms, type TermsService } from "./terms.js";
+export { createProfileService, nameProblem, type ProfileService } from "./profile.js";
+export { createProfileRepository } from "./profile-repository.js";
+export { scopeWords } from "./scope-words.js";

@@ -6,6 +6,7 @@
 import { describeValidity, type ConfirmationService } from "../confirmation/index.js";
 import { FormError } from "../shared/errors.js";
 import { normalizeEmail } from "./normalize-email.js";
+import { nameProblem } from "./profile.js";
 import { hashPassword, spendVerificationTime, verifyPassword } from "./password.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
 import type { Account, MailSender, RegistrationInput } from "./types.js";
@@ -26,8 +27,8 @@ export function passwordProblem(password: string): string | undefined {
 
 function registrationProblems(input: RegistrationInput): Record<string, string> {
   const problems: Record<string, string> = {};
-  if (!input.name) problems.name = "Enter your name.";
-  else if (input.name.length > 200) problems.name = "Use at most 200 characters.";
+  const name = nameProblem(input.name);
+  if (name) problems.name = name;
   const email = emailProblem(input.email);
   if (email) problems.email = email;
   const password = passwordProblem(input.password);

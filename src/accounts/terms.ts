@@ -6,6 +6,7 @@
 import type { PrismaClient } from "../db/database.js";
 import type { Clock } from "../shared/clock.js";
 import { FormError } from "../shared/errors.js";
+import { nameProblem } from "./profile.js";
 
 export interface Terms {
   version: string;
@@ -49,8 +50,8 @@ export function createTermsService(deps: { prisma: PrismaClient; clock: Clock })
       const name = input.name.trim();
       const terms = await current();
       const problems: Record<string, string> = {};
-      if (!name) problems.name = "Enter your name.";
-      else if (name.length > 200) problems.name = "Use at most 200 characters.";
+      const nameIssue = nameProblem(name);
+      if (nameIssue) problems.name = nameIssue;
       if (!input.accepted) problems.accept = "Tick the box to accept the terms of service, or cancel the sign-in.";
       if (terms && input.version !== terms.version) problems.accept = "The terms of service changed while this page was open. Read the new version and accept it.";
       if (Object.keys(problems).length) throw new FormError(problems);

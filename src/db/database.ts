@@ -44,6 +44,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (restart, failover, DROP DATABASE) is reported
+  // here; unhandled, it would crash the process. The next query reconnects or fails itself.
+  pool.on("error", () => undefined);
   try {
     await pool.query("SELECT 1");
   } catch (error) {

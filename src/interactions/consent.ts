@@ -4,11 +4,11 @@
  * missingOIDCScope / missingOIDCClaims / missingResourceScopes).
  */
 import type { Context } from "koa";
+import { scopeWords } from "../accounts/index.js";
 import type Provider from "oidc-provider";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
-import { describeScopes } from "./scopes.js";
 
 interface MissingDetails {
   missingOIDCScope?: string[];
@@ -23,7 +23,7 @@ export async function showConsent(ctx: Context, provider: Provider, details: Int
     title: "Allow access",
     uid: details.uid,
     application: await clientDisplay(provider, details.params.client_id),
-    permissions: describeScopes(scopes),
+    permissions: scopeWords(scopes),
     claims: missing.missingOIDCClaims ?? [],
   });
 }

@@ -4,13 +4,13 @@
  * Deny sends the client `access_denied`.
  */
 import type { Context } from "koa";
+import { scopeWords } from "../accounts/index.js";
 import type Provider from "oidc-provider";
 import type { OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/clock.js";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
-import { describeScopes } from "./scopes.js";
 
 interface Deps {
   organisations: OrganisationRepository;
@@ -33,7 +33,7 @@ export async function showOrganisationConsent(ctx: Context, provider: Provider, 
     uid: details.uid,
     application: await clientDisplay(provider, details.params.client_id),
     organisation,
-    permissions: describeScopes(scope.split(" ").filter(Boolean)),
+    permissions: scopeWords(scope.split(" ").filter(Boolean)),
   });
 }
 

@@ -8,3 +8,6 @@ export { endSessionsOf } from "./sessions.js";
 export { accountClient, accountClientId, providerSession, seedAccountClient } from "./account-client.js";
 export { waitingInteractionUid } from "./waiting-interaction.js";
 export { recordSignIns } from "./sign-in-history.js";
+export { deleteAccountRecords } from "./account-records.js";
+export { accountSessions } from "./account-sessions.js";
+export { connectedApplications } from "./grants.js";

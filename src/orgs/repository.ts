@@ -56,6 +56,10 @@ export function createOrganisationRepository(prisma: PrismaClient) {
       return count > 0;
     },
 
+    async clientIdsOf(organisationId: string): Promise<string[]> {
+      return (await prisma.client.findMany({ where: { organisationId }, select: { id: true } })).map((client) => client.id);
+    },
+
     async listConsents(userId: string): Promise<OrganisationConsentRecord[]> {
       const rows = await prisma.organisationConsent.findMany({
         where: { userId, withdrawnAt: null },

@@ -1,42 +1,51 @@
 /**
- * /account — the signed-in user's own page ("default" layout): their addresses and what
- * can be done with each. Visitors without a session are sent to sign in first.
+ * /account — the signed-in user's own page ("default" layout): their name, addresses, the
+ * organisations and applications they share data with, their sessions, and the way out
+ * (account-deletion-routes.ts). Visitors without a session are sent to sign in first.
+ * Every change is a form POST (cross-site ones are refused by http/middleware) that answers
+ * with the page itself: a notice on success, or the message next to its field.
  */
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { koaBody } from "koa-body";
+import type { Clock } from "../../shared/clock.js";
 import { AppError, FormError } from "../../shared/errors.js";
-import type { EmailService } from "../emails.js";
-import type { AccountService } from "../service.js";
-import type { SignedInSession } from "./session.js";
+import type { ProfileService } from "../profile.js";
+import { addDeletionRoutes } from "./account-deletion-routes.js";
+import { accountPage, type AccountPageDeps } from "./account-page.js";
+import { field } from "./form-field.js";
 
 export const accountPaths = {
   home: "/account",
+  profile: "/account/profile",
   addEmail: "/account/emails",
   emailAction: "/account/emails/:id/:action",
+  withdrawConsent: "/account/organisations/:id/withdraw",
+  revokeApplication: "/account/applications/:clientId/revoke",
+  endSession: "/account/sessions/:handle/end",
+  deleteAccount: "/account/delete",
 } as const;
 
 const emailActions = ["primary", "remove", "resend"] as const;
 type EmailAction = (typeof emailActions)[number];
 
-export function accountRouter(deps: { accounts: AccountService; emails: EmailService; session: SignedInSession }): Router {
+export function accountRouter(deps: AccountPageDeps & { profile: ProfileService; clock: Clock }): Router {
   const router = new Router();
   const form = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: "16kb" });
+  const page = accountPage(deps);
 
-  async function page(ctx: Context, accountId: string, extra: { notice?: string; errors?: Record<string, string>; newEmail?: string } = {}) {
-    const account = await deps.accounts.findById(accountId);
-    if (!account) return ctx.redirect(deps.session.signInUrl);
-    await ctx.render("layouts/default", {
-      page: "accounts/account",
-      title: "Your account",
-      account,
-      emails: await deps.emails.list(accountId),
-      notice: extra.notice,
-      errors: extra.errors ?? {},
-      hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length),
-      newEmail: extra.newEmail ?? "",
-      signOutUrl: deps.session.signOutUrl,
-    });
+  /** Runs an action that answers a notice; a refusal meant for the user becomes the notice. */
+  async function act(ctx: Context, work: (accountId: string) => Promise<string>) {
+    const accountId = ctx.state.accountId as string;
+    let notice: string;
+    try {
+      notice = await work(accountId);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.expose) throw error;
+      ctx.status = error.status;
+      notice = error.message;
+    }
+    await page(ctx, accountId, { notice });
   }
 
   router.use(async (ctx, next) => {
@@ -52,10 +61,22 @@ export function accountRouter(deps: { accounts: AccountService; emails: EmailSer
 
   router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId as string));
 
+  router.post(accountPaths.profile, form, async (ctx) => {
+    const accountId = ctx.state.accountId as string;
+    const input = field(ctx, "name");
+    try {
+      const { name } = await deps.profile.rename(accountId, input);
+      await page(ctx, accountId, { notice: `Your name is now ${name}. Applications see it the next time they ask for your details.` });
+    } catch (error) {
+      if (!(error instanceof FormError)) throw error;
+      ctx.status = error.status;
+      await page(ctx, accountId, { errors: error.fields, name: input });
+    }
+  });
+
   router.post(accountPaths.addEmail, form, async (ctx) => {
     const accountId = ctx.state.accountId as string;
-    const body = ((ctx.request as { body?: Record<string, unknown> }).body ?? {}) as Record<string, unknown>;
-    const input = typeof body.email === "string" ? body.email : "";
+    const input = field(ctx, "email");
     try {
       const { address } = await deps.emails.add(accountId, input);
       await page(ctx, accountId, { notice: `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.` });
@@ -67,25 +88,57 @@ export function accountRouter(deps: { accounts: AccountService; emails: EmailSer
   });
 
   router.post(accountPaths.emailAction, form, async (ctx) => {
-    const accountId = ctx.state.accountId as string;
     const action = ctx.params.action as EmailAction;
     if (!emailActions.includes(action)) throw new AppError("accounts.unknown_action", "That action does not exist.", 404);
     const emailId = ctx.params.id!;
-    try {
-      const notice = await perform(action, accountId, emailId);
-      await page(ctx, accountId, { notice });
-    } catch (error) {
-      if (!(error instanceof AppError) || !error.expose) throw error;
-      ctx.status = error.status;
-      await page(ctx, accountId, { notice: error.message });
-    }
+    await act(ctx, async (accountId) => {
+      if (action === "primary") return `${(await deps.emails.makePrimary(accountId, emailId)).address} is now your primary address.`;
+      if (action === "remove") return `${(await deps.emails.remove(accountId, emailId)).address} was removed from your account.`;
+      return `We sent a new link to ${(await deps.emails.resendVerification(accountId, emailId)).address}.`;
+    });
   });
 
-  async function perform(action: EmailAction, accountId: string, emailId: string): Promise<string> {
-    if (action === "primary") return `${(await deps.emails.makePrimary(accountId, emailId)).address} is now your primary address.`;
-    if (action === "remove") return `${(await deps.emails.remove(accountId, emailId)).address} was removed from your account.`;
-    return `We sent a new link to ${(await deps.emails.resendVerification(accountId, emailId)).address}.`;
-  }
+  router.post(accountPaths.withdrawConsent, form, async (ctx) => {
+    const organisationId = ctx.params.id!;
+    await act(ctx, async (accountId) => {
+      const consent = (await deps.organisations.listConsents(accountId)).find((candidate) => candidate.organisation.id === organisationId);
+      if (!consent || !(await deps.organisations.withdrawConsent(accountId, organisationId, deps.clock.now()))) {
+        throw new AppError("accounts.consent_not_found", "You do not share your data with that organisation, so there is nothing to withdraw.", 404);
+      }
+      // Withdrawing means the organisation's sites stop receiving data now, not when their
+      // tokens expire.
+      for (const clientId of await deps.organisations.clientIdsOf(organisationId)) await deps.applications.revoke(accountId, clientId);
+      ctx.state.log.info({ accountId, organisationId }, "organisation consent withdrawn");
+      return `You no longer share your data with ${consent.organisation.name}. Its sites lost access and will ask you again the next time you sign in to one of them.`;
+    });
+  });
+
+  router.post(accountPaths.revokeApplication, form, async (ctx) => {
+    const clientId = ctx.params.clientId!;
+    await act(ctx, async (accountId) => {
+      const revoked = await deps.applications.revoke(accountId, clientId);
+      if (!revoked) throw new AppError("accounts.application_not_connected", "That application has no access to your account.", 404);
+      ctx.state.log.info({ accountId, clientId }, "application access revoked");
+      return `${revoked.name} can no longer access your account. To use it again, sign in to it and allow it again.`;
+    });
+  });
+
+  router.post(accountPaths.endSession, form, async (ctx) => {
+    const handle = ctx.params.handle!;
+    await act(ctx, async (accountId) => {
+      const current = (await deps.sessions.list(accountId, await deps.session.sessionId(ctx))).find((session) => session.current);
+      if (current?.handle === handle) {
+        throw new AppError("accounts.current_session", "That is this browser's session: use Sign out to end it.", 409);
+      }
+      if (!(await deps.sessions.end(accountId, handle))) {
+        throw new AppError("accounts.session_not_found", "That session has already ended.", 404);
+      }
+      ctx.state.log.info({ accountId }, "other session signed out");
+      return "That session is signed out. The browser using it has to sign in again.";
+    });
+  });
+
+  addDeletionRoutes(router, { path: accountPaths.deleteAccount, form, profile: deps.profile, accounts: deps.accounts, signOutUrl: deps.session.signOutUrl });
 
   return router;
 }

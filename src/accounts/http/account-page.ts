@@ -1,0 +1,68 @@
+/**
+ * Renders /account: every panel's view-model from the services and ports, so each route
+ * only says what changed (a notice, or errors with the input to keep).
+ */
+import type { Context } from "koa";
+import type { EmailService } from "../emails.js";
+import { scopeWords } from "../scope-words.js";
+import type { AccountService } from "../service.js";
+import type { AccountSessions, ConnectedApplications, OrganisationConsents } from "./account-ports.js";
+import { printDay, printMoment } from "./dates.js";
+import type { SignedInSession } from "./session.js";
+
+export interface AccountPageDeps {
+  accounts: AccountService;
+  emails: EmailService;
+  session: SignedInSession;
+  organisations: OrganisationConsents;
+  applications: ConnectedApplications;
+  sessions: AccountSessions;
+}
+
+export interface AccountPageState {
+  notice?: string;
+  /** Messages by field name: `name` (profile) or `email` (add an address). */
+  errors?: Record<string, string>;
+  /** The submitted values to show again next to their errors. */
+  newEmail?: string;
+  name?: string;
+}
+
+/** Only http(s) links are printed: an operator's typo must not become a javascript: link. */
+function webLink(url: string | undefined): string | undefined {
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+export function accountPage(deps: AccountPageDeps) {
+  return async function render(ctx: Context, accountId: string, state: AccountPageState = {}) {
+    const account = await deps.accounts.findById(accountId);
+    if (!account) return ctx.redirect(deps.session.signInUrl);
+    const [emails, consents, applications, sessions] = await Promise.all([
+      deps.emails.list(accountId),
+      deps.organisations.listConsents(accountId),
+      deps.applications.list(accountId),
+      deps.sessions.list(accountId, await deps.session.sessionId(ctx)),
+    ]);
+    const errors = state.errors ?? {};
+    await ctx.render("layouts/default", {
+      page: "accounts/account",
+      title: "Your account",
+      account,
+      emails,
+      organisations: consents.map(({ organisation, grantedAt }) => ({
+        id: organisation.id,
+        name: organisation.name,
+        privacyPolicyUrl: webLink(organisation.privacyPolicyUrl),
+        since: printDay(grantedAt),
+      })),
+      applications: applications.map((application) => ({ ...application, permissions: scopeWords(application.scopes), since: printDay(application.since) })),
+      sessions: sessions.map((session) => ({ ...session, signedInAt: printMoment(session.signedInAt) })),
+      notice: state.notice,
+      errors,
+      hasErrors: Object.keys(errors).length > 0,
+      newEmail: state.newEmail ?? "",
+      name: state.name ?? account.name,
+      signOutUrl: deps.session.signOutUrl,
+    });
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What the account page shows and changes outside the accounts room: consents kept by the
+ * organisations room, and grants and sessions kept in the provider's table. The composition
+ * root passes the implementations (orgs' repository, oidc/grants.ts, oidc/account-sessions.ts),
+ * so accounts import neither room.
+ */
+
+export interface OrganisationConsents {
+  /** The organisations the user currently shares data with (withdrawn consents left out). */
+  listConsents(userId: string): Promise<Array<{ organisation: { id: string; name: string; privacyPolicyUrl: string | undefined }; grantedAt: Date }>>;
+  /** Answers whether there was a consent to withdraw. */
+  withdrawConsent(userId: string, organisationId: string, at: Date): Promise<boolean>;
+  /** The ids of the organisation's clients. */
+  clientIdsOf(organisationId: string): Promise<string[]>;
+}
+
+export interface ConnectedApplications {
+  list(accountId: string): Promise<Array<{ clientId: string; name: string; scopes: string[]; since: Date }>>;
+  /** Ends the application's access at once; answers undefined if it had none. */
+  revoke(accountId: string, clientId: string): Promise<{ name: string } | undefined>;
+}
+
+export interface AccountSessions {
+  /** `handle` stands for a session in the page; `current` marks the one of `currentId`. */
+  list(accountId: string, currentId?: string): Promise<Array<{ handle: string; signedInAt: Date; current: boolean; applications: string[] }>>;
+  /** Signs the session out; answers whether there was one. */
+  end(accountId: string, handle: string): Promise<boolean>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The account's own details, and deleting the account. Rules:
+ * - a name is required and at most 200 characters (as at registration), kept trimmed;
+ * - deleting is confirmed by typing the primary address (compared as addresses are: case
+ *   and surrounding spaces ignored);
+ * - deletion is one transaction: the user with everything that cascades from it, its
+ *   pending confirmation links (revoked: a reset link must not reach a deleted account),
+ *   and its records in the provider's table (sessions, grants, tokens, codes). Either all
+ *   of it goes or nothing does.
+ */
+import type { ConfirmationService, Tx } from "../confirmation/index.js";
+import { FormError } from "../shared/errors.js";
+import { normalizeEmail } from "./normalize-email.js";
+import type { ProfileRepository } from "./profile-repository.js";
+import type { AccountRepository } from "./repository.js";
+
+export const nameLength = { max: 200 } as const;
+
+export function nameProblem(name: string): string | undefined {
+  if (!name) return "Enter your name.";
+  if (name.length > nameLength.max) return `Use at most ${nameLength.max} characters.`;
+  return undefined;
+}
+
+export function createProfileService(deps: {
+  repo: AccountRepository;
+  profiles: ProfileRepository;
+  confirmations: ConfirmationService;
+  /** Deletes the account's records in the provider's table, in the given transaction. */
+  deleteProviderRecords: (tx: Tx, accountId: string) => Promise<void>;
+}) {
+  const { repo, profiles, confirmations } = deps;
+  return {
+    async rename(accountId: string, input: string): Promise<{ name: string }> {
+      const name = input.trim();
+      const problem = nameProblem(name);
+      if (problem) throw new FormError({ name: problem });
+      await profiles.rename(accountId, name);
+      return { name };
+    },
+
+    /** Throws a FormError on `confirmation` unless it is the account's primary address. */
+    async deleteAccount(accountId: string, typed: string): Promise<void> {
+      const primary = (await repo.findById(accountId))?.primaryEmail?.address;
+      if (!typed.trim()) throw new FormError({ confirmation: "Type your primary email address to confirm." });
+      if (!primary || normalizeEmail(typed) !== normalizeEmail(primary)) {
+        throw new FormError({ confirmation: `That is not your primary email address. Type ${primary ?? "it"} exactly as shown.` });
+      }
+      await profiles.transaction(async (tx) => {
+        const emailIds = (await profiles.deleteUser(tx, accountId)) ?? [];
+        await confirmations.revokeAll(tx, "password-reset", accountId);
+        for (const emailId of emailIds) {
+          await confirmations.revokeAll(tx, "registration", emailId);
+          await confirmations.revokeAll(tx, "add-email", emailId);
+        }
+        await deps.deleteProviderRecords(tx, accountId);
+      });
+    },
+  };
+}
+
+export type ProfileService = ReturnType<typeof createProfileService>;
