@@ -3,6 +3,7 @@
  * Start-up failures end in one clear log line and a non-zero exit.
  */
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { DatabaseUnavailableError } from "./db/database.js";
 import { MigrationError } from "./db/migrate.js";
 import { startTessera } from "./server.js";
@@ -43,7 +44,7 @@ try {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } catch (error) {
-  if (error instanceof DatabaseUnavailableError || error instanceof MigrationError) {
+  if (error instanceof DatabaseUnavailableError || error instanceof MigrationError || error instanceof DataDirLockedError) {
     log.fatal({ reason: error.message }, "cannot start: database problem");
   } else {
     log.fatal({ err: error }, "cannot start");

@@ -8,6 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { lockDataDir } from "./data-dir-lock.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 
 export type { PrismaClient };
@@ -72,9 +73,14 @@ async function openPostgres(url: string): Promise<Database> {
 
 async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<Database> {
   let lite: PGlite;
+  let unlock = async () => undefined as void;
   if ("dataDir" in target) {
     await fs.mkdir(target.dataDir, { recursive: true });
-    lite = await PGlite.create(target.dataDir);
+    unlock = await lockDataDir(target.dataDir);
+    lite = await PGlite.create(target.dataDir).catch(async (error: unknown) => {
+      await unlock();
+      throw error;
+    });
   } else {
     lite = await PGlite.create();
   }
@@ -91,6 +97,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     close: async () => {
       await prisma.$disconnect();
       await lite.close();
+      await unlock();
     },
   };
 }

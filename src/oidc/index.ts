@@ -1,6 +1,17 @@
 export { createAdapterFactory } from "./adapter.js";
 export { responseTypes } from "./configuration.js";
-export { loadOrCreateKeys, type KeyMaterial } from "./keys.js";
+export {
+  generateSigningKey,
+  KeyRotationError,
+  listSigningKeys,
+  loadOrCreateKeys,
+  readKeyMaterial,
+  retireSigningKey,
+  rotateSigningKeys,
+  type KeyMaterial,
+  type SigningKeyInfo,
+} from "./keys.js";
+export { clientMetadataFromRow } from "./client-metadata.js";
 export { createProvider } from "./provider.js";
 export { explainOidcError } from "./explain-error.js";
 export { tesseraPrompts, tesseraReasons } from "./policy.js";

@@ -14,6 +14,8 @@ function run(env: Record<string, string>) {
   const child = spawn(tsx, ["src/main.ts"], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so a failed test can stop tsx and the node process under it.
+    detached: true,
   });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
@@ -50,6 +52,10 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
     }
     expect(health?.status).toBe(200);
     expect(await health?.json()).toEqual({ status: "ok", database: "ok" });
+    // The embedded database is one process's: a second start on the same folder says so.
+    const second = run({ PORT: String(await freePort()), DATA_DIR: dir, KEYS_DIR: path.join(dir, "keys"), NODE_ENV: "test" });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/The embedded database in .* is in use by process \d+/);
     const keys = await fs.readdir(path.join(dir, "keys"));
     expect(keys.sort()).toEqual(["cookie-keys.json", "jwks.json"]);
     const jwks = (await (await fetch(`http://127.0.0.1:${port}/jwks`)).json()) as { keys: { alg: string; d?: string }[] };
@@ -59,7 +65,7 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
     expect(await process.exited).toBe(0);
     expect(process.output()).toContain("shutting down");
   } finally {
-    process.child.kill("SIGKILL");
+    if (process.child.exitCode === null) globalThis.process.kill(-process.child.pid!, "SIGKILL");
     await fs.rm(dir, { recursive: true, force: true });
   }
 });

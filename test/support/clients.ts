@@ -4,7 +4,7 @@
  * included) and whose columns carry Tessera's policy (first party, verified email, cooloff,
  * organisation).
  */
-import type { TestTessera } from "./tessera.js";
+import type { Tessera } from "../../src/server.js";
 
 /** node-oidc-provider client metadata (RFC 7591 / OIDC Dynamic Registration names). */
 export interface ClientMetadata {
@@ -37,7 +37,7 @@ export function uniqueClientId(prefix: string): string {
 }
 
 export async function registerClient(
-  tessera: TestTessera,
+  tessera: Pick<Tessera, "db">,
   metadata: ClientMetadata,
   options: { firstParty?: boolean; requireVerifiedEmail?: boolean; cooloffHours?: number; organisationId?: string } = {},
 ): Promise<ClientMetadata> {

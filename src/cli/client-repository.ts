@@ -1,0 +1,68 @@
+/**
+ * The `client` table for the operator's commands: OIDC metadata in `metadata` (as the
+ * provider reads it through src/oidc/adapter.ts), Tessera's policy in columns.
+ */
+import type { PrismaClient } from "../db/database.js";
+import type { Prisma } from "../generated/prisma/client.js";
+
+export type ClientMetadata = Record<string, unknown>;
+
+export interface ClientRecord {
+  id: string;
+  metadata: ClientMetadata;
+  firstParty: boolean;
+  requireVerifiedEmail: boolean;
+  cooloffHours: number | null;
+  organisationId: string;
+  organisationSlug: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ClientColumns = Pick<ClientRecord, "metadata" | "firstParty" | "requireVerifiedEmail" | "cooloffHours" | "organisationId">;
+
+type Row = Prisma.ClientGetPayload<{ include: { organisation: true } }>;
+
+function toRecord(row: Row): ClientRecord {
+  return {
+    id: row.id,
+    metadata: row.metadata as ClientMetadata,
+    firstParty: row.firstParty,
+    requireVerifiedEmail: row.requireVerifiedEmail,
+    cooloffHours: row.cooloffHours,
+    organisationId: row.organisationId,
+    organisationSlug: row.organisation.slug,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createClientRepository(prisma: PrismaClient) {
+  const include = { organisation: true } as const;
+  const data = (columns: ClientColumns) => ({ ...columns, metadata: columns.metadata as Prisma.InputJsonValue });
+  return {
+    async find(id: string): Promise<ClientRecord | undefined> {
+      const row = await prisma.client.findUnique({ where: { id }, include });
+      return row ? toRecord(row) : undefined;
+    },
+
+    async list(): Promise<ClientRecord[]> {
+      return (await prisma.client.findMany({ include, orderBy: { id: "asc" } })).map(toRecord);
+    },
+
+    async create(id: string, columns: ClientColumns): Promise<ClientRecord> {
+      return toRecord(await prisma.client.create({ data: { id, ...data(columns) }, include }));
+    },
+
+    async update(id: string, columns: ClientColumns): Promise<ClientRecord> {
+      return toRecord(await prisma.client.update({ where: { id }, data: data(columns), include }));
+    },
+
+    /** Its sign-in history goes with it (cascade); tokens die with it, as the provider no longer finds the client. */
+    async delete(id: string): Promise<boolean> {
+      return (await prisma.client.deleteMany({ where: { id } })).count > 0;
+    },
+  };
+}
+
+export type ClientRepository = ReturnType<typeof createClientRepository>;

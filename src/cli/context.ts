@@ -1,0 +1,39 @@
+/**
+ * What a command runs against: the configuration (read once, from the environment, by
+ * config.ts) and the database, opened with pending migrations applied — the same steps
+ * `npm start` takes — only by commands that need it (key commands work on files alone),
+ * and always closed again.
+ */
+import { loadConfig, type Config } from "../config.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { applyMigrations } from "../db/migrate.js";
+import { systemClock, type Clock } from "../shared/clock.js";
+
+export interface CliContext {
+  config(): Config;
+  clock: Clock;
+  withDatabase<T>(run: (db: Database) => Promise<T>): Promise<T>;
+}
+
+export function createCliContext(): CliContext {
+  let config: Config | undefined;
+  const context: CliContext = {
+    config: () => (config ??= loadConfig()),
+    clock: systemClock,
+    async withDatabase(run) {
+      const db = await openDatabase(context.config().database);
+      try {
+        await applyMigrations(db.sql);
+        return await run(db);
+      } finally {
+        await db.close();
+      }
+    },
+  };
+  return context;
+}
+
+/** The Prisma error code for a unique constraint that refused a row. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}

@@ -1,0 +1,59 @@
+/**
+ * Every command explains itself with --help (exit 0, on stdout) and offers --json; a
+ * mistyped command line is one line on stderr and exit 2. None of this opens a database.
+ */
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+
+const timeout = 300_000;
+
+const groups = ["org", "client", "user", "keys", "terms"];
+const commands = [
+  "org create", "org list", "org update",
+  "client create", "client list", "client show", "client update", "client rotate-secret", "client delete",
+  "user list",
+  "keys list", "keys rotate", "keys retire",
+  "terms publish", "terms list",
+];
+
+let cli: CliWorkspace;
+beforeAll(async () => {
+  cli = await cliWorkspace();
+}, timeout);
+afterAll(() => cli.close());
+
+/** Runs a few at a time: each is a whole Node process. */
+async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let index = 0; index < items.length; index += size) results.push(...(await Promise.all(items.slice(index, index + size).map(run))));
+  return results;
+}
+
+test("tessera --help lists every command group", async () => {
+  const result = await cli.run("--help");
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain("Usage: tessera [options] [command]");
+  for (const group of groups) expect(result.stdout).toMatch(new RegExp(`^  ${group}\\b`, "m"));
+}, timeout);
+
+test("every group and every command answers --help, and every command offers --json", async () => {
+  const results = await inBatches([...groups, ...commands], 4, async (command) => ({ command, result: await cli.run(...command.split(" "), "--help") }));
+  for (const { command, result } of results) {
+    expect({ command, code: result.code, stderr: result.stderr }).toEqual({ command, code: 0, stderr: "" });
+    expect(result.stdout).toContain(`Usage: tessera ${command} `);
+    if (commands.includes(command)) expect(result.stdout).toMatch(/--json\s+print machine-readable JSON/);
+  }
+}, timeout);
+
+test("an unknown command or option is one line and exit 2; --version prints the version", async () => {
+  const [unknownCommand, unknownOption, noCommand, version] = await Promise.all([
+    cli.run("frobnicate"),
+    cli.run("org", "list", "--colour"),
+    cli.run("org"),
+    cli.run("--version"),
+  ]);
+  expectOneLineError(unknownCommand, 2, "tessera: unknown command 'frobnicate'");
+  expectOneLineError(unknownOption, 2, "tessera: unknown option '--colour'");
+  expect(noCommand.code).toBe(2);
+  expect(noCommand.stderr).toContain("Usage: tessera org [options] [command]");
+  expect(version).toMatchObject({ code: 0, stdout: "0.1.0\n" });
+}, timeout);

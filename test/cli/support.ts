@@ -1,0 +1,91 @@
+/**
+ * Runs the operator CLI as operators do: `tsx src/cli/main.ts …` in a child process, against
+ * a fresh database (a PGlite folder, or a new database on the server named by DATABASE_URL)
+ * and a temporary KEYS_DIR, with only the settings given here in its environment.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, type Database, type DatabaseTarget } from "../../src/db/database.js";
+import { freshDatabase } from "../support/database.js";
+
+const tsx = path.resolve("node_modules/.bin/tsx");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliWorkspace {
+  keysDir: string;
+  env: Record<string, string>;
+  run(...args: string[]): Promise<CliResult>;
+  /** Runs with --json, expects success and parses stdout. */
+  json<T = unknown>(...args: string[]): Promise<T>;
+  /** Opens the CLI's database for a direct look; close it before the next command on PGlite. */
+  withDatabase<T>(look: (db: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function cliWorkspace(): Promise<CliWorkspace> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-cli-"));
+  const keysDir = path.join(dir, "keys");
+  const postgres = process.env.DATABASE_URL ? await freshDatabase() : undefined;
+  const target: DatabaseTarget = postgres?.target ?? { kind: "pglite", dataDir: path.join(dir, "pglite") };
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    DATA_DIR: dir,
+    KEYS_DIR: keysDir,
+    ...(target.kind === "postgres" && { DATABASE_URL: target.url }),
+  };
+
+  const run = (...args: string[]) =>
+    new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(tsx, ["src/cli/main.ts", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  return {
+    keysDir,
+    env,
+    run,
+    async json<T>(...args: string[]) {
+      const result = await run(...args, "--json");
+      if (result.code !== 0) throw new Error(`tessera ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+      return JSON.parse(result.stdout) as T;
+    },
+    async withDatabase(look) {
+      const db = await openDatabase(target);
+      try {
+        return await look(db);
+      } finally {
+        await db.close();
+      }
+    },
+    async close() {
+      await postgres?.drop();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A failure is one line on stderr, naming what was wrong, with no stack trace. */
+export function expectOneLineError(result: CliResult, code: number, text: string | RegExp): void {
+  expect(result.code).toBe(code);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(typeof text === "string" ? new RegExp(escape(text)) : text);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
