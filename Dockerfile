@@ -7,4 +7,4 @@ RUN npm run generate && mkdir -p keys data && chown node:node keys data
 ENV NODE_ENV=production PORT=3000
 EXPOSE 3000
 USER node
-CMD ["npx", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

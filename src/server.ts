@@ -41,6 +41,8 @@ import {
   connectedApplications,
   deleteAccountRecords,
   recordSignIns,
+  resourceServerLookup,
+  resourceServerNames,
   seedAccountClient,
   waitingInteractionUid,
 } from "./oidc/index.js";
@@ -85,6 +87,7 @@ export async function startTessera(
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock),
+      resourceServer: resourceServerLookup(db.prisma),
       accounts,
       policy: { accounts, terms, organisations, clock },
       secureCookies: config.issuer.startsWith("https://"),
@@ -98,7 +101,7 @@ export async function startTessera(
       healthRouter(async () => {
         await db.sql.query("SELECT 1");
       }),
-      interactionRouter({ provider, accounts, emails, terms, organisations, clock }),
+      interactionRouter({ provider, accounts, emails, terms, organisations, clock, resourceServerName: resourceServerNames(db.prisma) }),
       confirmationRouter(confirmations, [
         ...emailConfirmationHandlers({
           confirmations,

@@ -1,6 +1,7 @@
 /**
- * `tessera client create|list|show|update|rotate-secret|delete`: relying parties. A
- * generated secret is printed once, by the command that made it, and never again.
+ * `tessera client create|list|show|update|rotate-secret|delete|initial-access-token`:
+ * relying parties. A generated secret, or an initial access token for dynamic
+ * registration, is printed once, by the command that made it, and never again.
  */
 import type { Command } from "commander";
 import { createOrganisationRepository } from "../orgs/index.js";
@@ -8,7 +9,7 @@ import { clientInput, clientOptions, optionFor, type ClientOptions } from "./cli
 import { createClientRepository, type ClientRecord } from "./client-repository.js";
 import type { ClientService } from "./client-service.js";
 import type { CliContext } from "./context.js";
-import { clientId, text, withJson } from "./options.js";
+import { clientId, text, validityDays, withJson } from "./options.js";
 import { printDone, printList, printRecord, UsageError, type OutputOptions } from "./output.js";
 
 export function registerClientCommands(program: Command, context: CliContext): void {
@@ -84,6 +85,29 @@ export function registerClientCommands(program: Command, context: CliContext): v
     withService(async (service) => {
       await service.delete(id);
       printDone(options, `Deleted client ${id}`, { id, deleted: true });
+    }),
+  );
+
+  withJson(
+    client
+      .command("initial-access-token")
+      .description("issue a token that lets a relying party register itself (RFC 7591, POST /reg); prints it once")
+      .option("--expires-in-days <days>", "days it can be used, for any number of registrations (1–365)", validityDays, 7),
+  ).action(async (options: OutputOptions & { expiresInDays: number }) =>
+    context.withDatabase(async (db) => {
+      const [{ createCliProvider }, { issueInitialAccessToken }] = await Promise.all([import("./cli-provider.js"), import("./initial-access-token.js")]);
+      const provider = await createCliProvider(context.config(), db, context.clock);
+      const { token, expiresAt } = await issueInitialAccessToken(provider, { expiresInDays: options.expiresInDays });
+      const registrationEndpoint = `${context.config().issuer.replace(/\/$/, "")}/reg`;
+      printRecord(
+        options,
+        [
+          ["initial access token", `${token}  (shown once: store it now)`],
+          ["expires", expiresAt],
+          ["use", `Authorization: Bearer <token> on POST ${registrationEndpoint}`],
+        ],
+        { initialAccessToken: token, expiresAt, registrationEndpoint },
+      );
     }),
   );
 }

@@ -11,6 +11,7 @@ import { registerClientCommands } from "./clients.js";
 import { createCliContext } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerOrgCommands } from "./orgs.js";
+import { registerResourceCommands } from "./resources.js";
 import { CliError } from "./output.js";
 import { registerTermsCommands } from "./terms.js";
 import { registerUserCommands } from "./users.js";
@@ -20,7 +21,7 @@ const { version } = JSON.parse(fs.readFileSync(new URL("../../package.json", imp
 function buildProgram(): Command {
   const context = createCliContext();
   const program = new Command("tessera")
-    .description("Operate Tessera: organisations, clients, users, signing keys and terms of service.\nSettings come from the environment, as for `npm start`.")
+    .description("Operate Tessera: organisations, clients, resource servers, users, signing keys and terms of service.\nSettings come from the environment, as for `npm start`.")
     .version(version)
     // Options before the command belong to tessera itself, so `terms publish --version` is the command's.
     .enablePositionalOptions()
@@ -28,6 +29,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${oneLine(message.replace(/^error: /, "tessera: "))}\n`) });
   registerOrgCommands(program, context);
   registerClientCommands(program, context);
+  registerResourceCommands(program, context);
   registerUserCommands(program, context);
   registerKeyCommands(program, context);
   registerTermsCommands(program, context);

@@ -16,10 +16,22 @@ interface MissingDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-export async function showConsent(ctx: Context, provider: Provider, details: InteractionDetails) {
+export async function showConsent(
+  ctx: Context,
+  provider: Provider,
+  details: InteractionDetails,
+  deps: { resourceServerName(identifier: string): Promise<string | undefined> },
+) {
   const missing = details.prompt.details as MissingDetails;
   const scopes = missing.missingOIDCScope ?? [];
+  const apis = await Promise.all(
+    Object.entries(missing.missingResourceScopes ?? {}).map(async ([identifier, scopes]) => ({
+      name: (await deps.resourceServerName(identifier)) ?? identifier,
+      scopes,
+    })),
+  );
   await render(ctx, "interactions/consent", {
+    apis,
     title: "Allow access",
     uid: details.uid,
     application: await clientDisplay(provider, details.params.client_id),

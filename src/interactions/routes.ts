@@ -37,6 +37,7 @@ export interface InteractionDeps {
   terms: TermsService;
   organisations: OrganisationRepository;
   clock: Clock;
+  resourceServerName(identifier: string): Promise<string | undefined>;
 }
 
 export function interactionRouter(deps: InteractionDeps): Router {
@@ -65,7 +66,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
       case tesseraPrompts.organisation:
         return showOrganisationConsent(ctx, provider, details, deps);
       case "consent":
-        return showConsent(ctx, provider, details);
+        return showConsent(ctx, provider, details, deps);
       default:
         throw new Error(`no page for prompt ${details.prompt.name}`);
     }

@@ -3,17 +3,21 @@
  * the hooks through which the provider reaches Tessera's accounts and pages.
  * Every choice that departs from the library's default says why.
  */
-import type { Adapter, Configuration, KoaContextWithOIDC, ResponseType } from "oidc-provider";
+import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ResponseType } from "oidc-provider";
 import { claimsByScope, standardClaims, type AccountService } from "../accounts/index.js";
 import type { KeyMaterial } from "./keys.js";
 import { tesseraClientMetadata } from "./client-metadata.js";
 import { grantForFirstPartyClient } from "./first-party-grant.js";
+import { successSource, userCodeConfirmSource, userCodeInputSource } from "./device-pages.js";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./pages.js";
+import { registrationPolicy, registrationPolicyName } from "./registration-policy.js";
+import type { resourceServerLookup } from "./resource-servers.js";
 import { createPolicy, type PolicyDeps } from "./policy.js";
 
 export interface ProviderDeps {
   keys: KeyMaterial;
   adapter: (name: string) => Adapter;
+  resourceServer: ReturnType<typeof resourceServerLookup>;
   accounts: AccountService;
   policy: PolicyDeps;
   secureCookies: boolean;
@@ -29,6 +33,8 @@ export const responseTypes: ResponseType[] = ["code", "id_token", "id_token toke
 const minute = 60;
 const hour = 60 * minute;
 const day = 24 * hour;
+/** After this, a user signs in again whatever the client did (refresh tokens cannot live forever). */
+export const refreshTokenAbsoluteLifetime = 90 * day;
 
 export function providerConfiguration(deps: ProviderDeps): Configuration {
   return {
@@ -58,17 +64,41 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // OpenID Connect Back-Channel Logout 1.0: clients with backchannel_logout_uri get a
+      // signed logout token when a session ends.
+      backchannelLogout: { enabled: true },
+      // RFC 8628, for devices without a browser.
+      deviceFlow: { enabled: true, userCodeInputSource, userCodeConfirmSource, successSource },
+      // RFC 9126 and RFC 9449 are on by default in node-oidc-provider 9; stated for the reader.
+      pushedAuthorizationRequests: { enabled: true },
+      dPoP: { enabled: true },
+      // RFC 9101 request objects, by value and by reference (PAR).
+      requestObjects: { enabled: true },
+      // OIDC Core §5.5: clients may ask for individual (essential) claims.
+      claimsParameter: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: deps.resourceServer,
+        // A token for a resource server only when one is asked for; else an opaque token for userinfo.
+        defaultResource: async (_ctx, _client, oneOf) => oneOf,
+        useGrantedResource: async () => true,
+      },
+      // RFC 7591/7592, only with an initial access token the operator issues (CLI).
+      registration: { enabled: true, initialAccessToken: true, policies: { [registrationPolicyName]: registrationPolicy } },
+      registrationManagement: { enabled: true },
     },
     extraClientMetadata: {
       properties: [...tesseraClientMetadata],
       validator(_ctx, key, value) {
         if (value === undefined) return;
         if (key === "cooloff_hours") {
-          if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new TypeError("cooloff_hours must be a non-negative whole number");
+          if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+            throw new errors.InvalidClientMetadata("cooloff_hours must be a non-negative whole number");
+          }
         } else if (key === "organisation_id") {
-          if (typeof value !== "string") throw new TypeError("organisation_id must be a string");
+          if (typeof value !== "string") throw new errors.InvalidClientMetadata("organisation_id must be a string");
         } else if (typeof value !== "boolean") {
-          throw new TypeError(`${key} must be a boolean`);
+          throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
         }
       },
     },
@@ -78,16 +108,24 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createPolicy(deps.policy) },
     renderError,
     ttl: {
-      AccessToken: hour,
+      // A registered resource server's own lifetime wins (RFC 8707 tokens).
+      AccessToken: (_ctx: KoaContextWithOIDC, token) => token.resourceServer?.accessTokenTTL ?? hour,
       AuthorizationCode: minute,
-      ClientCredentials: 10 * minute,
+      ClientCredentials: (_ctx: KoaContextWithOIDC, token) => token.resourceServer?.accessTokenTTL ?? 10 * minute,
+      DeviceCode: 10 * minute,
       IdToken: hour,
       Interaction: hour,
-      Grant: 14 * day,
+      // A grant outlives the refresh tokens issued from it, or they would die with it early.
+      Grant: refreshTokenAbsoluteLifetime,
       Session: 14 * day,
-      RefreshToken: (ctx: KoaContextWithOIDC, token) =>
-        // Public clients' refresh tokens are bearer secrets in a browser: keep them short.
-        token.clientId && ctx.oidc.client?.clientAuthMethod === "none" ? day : 14 * day,
+      RefreshToken: (_ctx: KoaContextWithOIDC, token, client) => {
+        // Sliding: each rotation gets a fresh lifetime, short for public clients (a bearer
+        // secret in a browser). Absolute: never beyond 90 days after the first one was issued.
+        const sliding = client.clientAuthMethod === "none" ? day : 14 * day;
+        const now = Math.floor(deps.policy.clock.now().getTime() / 1000);
+        const remaining = (token.iiat ?? now) + refreshTokenAbsoluteLifetime - now;
+        return Math.max(1, Math.min(sliding, remaining));
+      },
     },
   };
 }

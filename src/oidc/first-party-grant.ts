@@ -16,6 +16,12 @@ export async function grantForFirstPartyClient(ctx: KoaContextWithOIDC) {
   if (typeof params.scope === "string") grant.addOIDCScope(params.scope);
   const claims = typeof params.claims === "string" ? parseClaimsParameter(params.claims) : undefined;
   if (claims) grant.addOIDCClaims(claims);
+  // Resource servers asked for (RFC 8707): the requested scopes each of them accepts.
+  const requested = new Set(typeof params.scope === "string" ? params.scope.split(" ") : []);
+  for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
+    const accepted = (server.scope ?? "").split(" ").filter((scope) => requested.has(scope));
+    if (accepted.length) grant.addResourceScope(indicator, accepted.join(" "));
+  }
   await grant.save();
   return grant;
 }

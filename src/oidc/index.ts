@@ -22,3 +22,5 @@ export { recordSignIns } from "./sign-in-history.js";
 export { deleteAccountRecords } from "./account-records.js";
 export { accountSessions } from "./account-sessions.js";
 export { connectedApplications } from "./grants.js";
+export { resourceServerLookup, resourceServerNames } from "./resource-servers.js";
+export { registrationPolicyName } from "./registration-policy.js";

@@ -20,6 +20,9 @@ export function createProvider(
   provider.on("revocation.error", protocolError("revocation.error"));
   provider.on("end_session.error", protocolError("end_session.error"));
   provider.on("userinfo.error", protocolError("userinfo.error"));
+  provider.on("backchannel.error", (_ctx, error, client, accountId, sid) =>
+    log.warn({ event: "backchannel.error", clientId: client.clientId, accountId, sid, err: error }, "back-channel logout delivery failed"),
+  );
   return provider;
 }
 

@@ -7,21 +7,12 @@
 import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "../support/browser-session.js";
 import type { ReceivedMail } from "../support/smtp.js";
 import type { TestTessera } from "../support/tessera.js";
+import { demoAuthorizeUrl, demoSecret } from "../support/demo.js";
+
+export { demoAuthorizeUrl, demoSecret };
 
 export { BrowserSession, newPerson, type Hop, type Person };
 
-export const demoSecret = "demo-secret";
-
-export function demoAuthorizeUrl(tessera: TestTessera, extra: Record<string, string> = {}): string {
-  return `/auth?${new URLSearchParams({
-    client_id: "demo",
-    response_type: "code",
-    scope: "openid profile email",
-    redirect_uri: `${tessera.issuer}/demo/callback`,
-    state: "acct",
-    ...extra,
-  })}`;
-}
 
 export function decodeEntities(value: string): string {
   return value

@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { linkFromMail } from "../support/browser-session.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -36,16 +37,6 @@ function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate(expression) as Promise<T>;
 }
 
-function demoAuthorizeUrl(extra: Record<string, string> = {}): string {
-  return `${tessera.issuer}/auth?${new URLSearchParams({
-    client_id: "demo",
-    response_type: "code",
-    scope: "openid profile email",
-    redirect_uri: `${tessera.issuer}/demo/callback`,
-    state: "demo",
-    ...extra,
-  })}`;
-}
 
 let people = 0;
 function newEmail(): string {
@@ -162,7 +153,7 @@ test("the demo journey: home, sign in, create an account with an error, consent,
 
 test("every input on the login page has a label", async () => {
   const { page, watcher } = await openPage();
-  await page.goto(demoAuthorizeUrl());
+  await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera)}`);
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await page.getByLabel("Email", { exact: true }).getAttribute("type")).toBe("email");
   expect(await page.getByLabel("Password", { exact: true }).getAttribute("type")).toBe("password");
@@ -180,7 +171,7 @@ test("every input on the login page has a label", async () => {
 
 test("an unknown client gets an error page in Tessera's layout", async () => {
   const { page, watcher } = await openPage();
-  const response = await page.goto(demoAuthorizeUrl({ client_id: "nobody" }));
+  const response = await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera, { client_id: "nobody" })}`);
   expect(response!.status()).toBe(400);
   expect(page.url()).toMatch(new RegExp(`^${tessera.issuer}/auth\\?`));
   await expectTesseraLayout(page);
@@ -195,7 +186,7 @@ test("an unknown client gets an error page in Tessera's layout", async () => {
 
 test("the login page fits a 375px-wide phone", async () => {
   const { page, watcher } = await openPage({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  await page.goto(demoAuthorizeUrl());
+  await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera)}`);
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await inPage(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
   const button = await page.getByRole("button", { name: "Sign in" }).boundingBox();
@@ -221,7 +212,7 @@ test("the callback page fits a phone, and its fragment view runs under the CSP",
 
 test("the login page in dark mode", async () => {
   const { page, watcher } = await openPage({ colorScheme: "dark" });
-  await page.goto(demoAuthorizeUrl());
+  await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera)}`);
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await inPage(page, `getComputedStyle(document.body).backgroundColor`)).toBe("rgb(22, 21, 19)");
   await screenshot(page, "login-dark");

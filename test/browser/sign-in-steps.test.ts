@@ -405,7 +405,7 @@ describe("terms of service", () => {
 
     expect(await h1(page)).toBe("Allow Partner Portal to access your account?");
     expect(await page.getByRole("link", { name: "privacy policy" }).getAttribute("href")).toBe("https://partner.example/privacy");
-    expect(await tabOrder(page)).toEqual(["a: Skip to content", "a: privacy policy", "button: Allow", "button: Deny"]);
+    expect(await tabOrder(page)).toEqual(["a: Skip to content", "a: privacy policy", "button: Allow", "button: Deny", "a: your account page"]);
     await inspect(page, watcher, "consent", variant);
     await page.getByRole("button", { name: "Allow" }).click();
     const answer = await landedOnRp(page);

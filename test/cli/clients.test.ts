@@ -1,13 +1,10 @@
 /**
  * `tessera client …`: a created client's secret is printed once and never again, the stored
  * row is one node-oidc-provider loads and authenticates, metadata the provider would refuse
- * is refused before anything is written, and rotate-secret replaces the secret.
+ * is refused before anything is written, and rotate-secret replaces the secret. An initial
+ * access token for dynamic registration is printed once and accepted by the provider.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { createAdapterFactory, createProvider, loadOrCreateKeys } from "../../src/oidc/index.js";
-import { systemClock } from "../../src/shared/clock.js";
-import { createLogger } from "../../src/shared/log.js";
+import { registrationPolicyName } from "../../src/oidc/index.js";
 import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
 
 interface ClientJson {
@@ -35,33 +32,14 @@ afterAll(() => cli.close());
  * database, for a client_credentials token with HTTP Basic credentials.
  */
 async function tokenStatus(clientId: string, secret: string): Promise<number> {
-  return cli.withDatabase(async (db) => {
-    const unused = {} as never;
-    const provider = createProvider("http://localhost:3000", {
-      keys: await loadOrCreateKeys(cli.keysDir),
-      adapter: createAdapterFactory(db.prisma, systemClock),
-      accounts: unused,
-      policy: unused,
-      secureCookies: false,
-      log: createLogger({ level: "silent", pretty: false }),
-      trustProxy: false,
-      allowImplicitOnLocalhost: true,
-    } as unknown as Parameters<typeof createProvider>[1]);
-    const server = http.createServer(provider.callback());
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/token`, {
-        method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-        body: "grant_type=client_credentials",
-      });
-      if (response.status === 200) expect(await response.json()).toMatchObject({ token_type: "Bearer" });
-      return response.status;
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+  return cli.withProvider(async (origin) => {
+    const response = await fetch(`${origin}/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials",
+    });
+    if (response.status === 200) expect(await response.json()).toMatchObject({ token_type: "Bearer" });
+    return response.status;
   });
 }
 
@@ -176,4 +154,61 @@ test("a taken id, an unknown organisation and Tessera's own clients are refused"
   ]);
   expectOneLineError(badId, 2, "option '--id <id>' argument 'a:b' is invalid");
   expectOneLineError(badMethod, 2, "option '--auth-method <method>' argument 'secret' is invalid");
+}, timeout);
+
+interface InitialAccessTokenJson {
+  initialAccessToken: string;
+  expiresAt: string;
+  registrationEndpoint: string;
+}
+
+const initialAccessTokenRows = () => cli.withDatabase((db) => db.prisma.oidcModel.findMany({ where: { model: "InitialAccessToken" } }));
+
+/** POST /reg (RFC 7591 §3.1) on the provider the CLI builds, with `token` as bearer when given. */
+async function registrationStatus(token?: string): Promise<number> {
+  return cli.withProvider(async (origin) => {
+    const response = await fetch(`${origin}/reg`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ redirect_uris: ["https://self.example/cb"], client_name: "Self-registered" }),
+    });
+    return response.status;
+  });
+}
+
+test("client initial-access-token prints a token once, stored to expire after the days asked; /reg accepts it", async () => {
+  const before = Date.now();
+  const issued = await cli.json<InitialAccessTokenJson>("client", "initial-access-token", "--expires-in-days", "2");
+  expect(issued.initialAccessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(issued.registrationEndpoint).toBe("http://localhost:3000/reg");
+  const twoDays = 2 * 24 * 3600 * 1000;
+  expect(Date.parse(issued.expiresAt)).toBeGreaterThanOrEqual(before + twoDays - 2000);
+  expect(Date.parse(issued.expiresAt)).toBeLessThanOrEqual(Date.now() + twoDays + 2000);
+
+  const rows = await initialAccessTokenRows();
+  expect(rows).toHaveLength(1);
+  // Tessera's registration policy rides on the token: the provider applies it to what it registers.
+  expect(rows[0]).toMatchObject({ id: issued.initialAccessToken, consumedAt: null, payload: { policies: [registrationPolicyName] } });
+  expect(Math.abs(rows[0]!.expiresAt!.getTime() - Date.parse(issued.expiresAt))).toBeLessThan(2000);
+
+  const text = await cli.run("client", "initial-access-token");
+  expect(text.code).toBe(0);
+  const token = /^initial access token:\s+([A-Za-z0-9_-]{43})\s+\(shown once: store it now\)$/m.exec(text.stdout)?.[1];
+  expect(token).toBeDefined();
+  const sevenDays = (await initialAccessTokenRows()).find((row) => row.id === token)!;
+  expect(Math.round((sevenDays.expiresAt!.getTime() - Date.now()) / (24 * 3600 * 1000))).toBe(7);
+
+  expect(await registrationStatus(issued.initialAccessToken)).toBe(201);
+  expect(await registrationStatus()).toBe(401);
+  expect(await registrationStatus("not-a-token")).toBe(401);
+}, timeout);
+
+test("--expires-in-days must be a whole number from 1 to 365: nothing is issued otherwise", async () => {
+  const before = (await initialAccessTokenRows()).length;
+  const days = ["0", "366", "1.5", "abc", "-1"];
+  const results = await Promise.all(days.map((value) => cli.run("client", "initial-access-token", "--expires-in-days", value)));
+  for (const [index, value] of days.entries()) {
+    expectOneLineError(results[index]!, 2, `option '--expires-in-days <days>' argument '${value}' is invalid. Must be a whole number of days from 1 to 365.`);
+  }
+  expect(await initialAccessTokenRows()).toHaveLength(before);
 }, timeout);

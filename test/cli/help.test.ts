@@ -6,10 +6,11 @@ import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.j
 
 const timeout = 300_000;
 
-const groups = ["org", "client", "user", "keys", "terms"];
+const groups = ["org", "client", "resource", "user", "keys", "terms"];
 const commands = [
   "org create", "org list", "org update",
-  "client create", "client list", "client show", "client update", "client rotate-secret", "client delete",
+  "client create", "client list", "client show", "client update", "client rotate-secret", "client delete", "client initial-access-token",
+  "resource create", "resource list", "resource update", "resource delete",
   "user list",
   "keys list", "keys rotate", "keys retire",
   "terms publish", "terms list",

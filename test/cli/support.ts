@@ -5,9 +5,14 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createCliProvider } from "../../src/cli/cli-provider.js";
+import { parseConfig } from "../../src/config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "../../src/db/database.js";
+import { systemClock } from "../../src/shared/clock.js";
 import { freshDatabase } from "../support/database.js";
 
 const tsx = path.resolve("node_modules/.bin/tsx");
@@ -22,10 +27,17 @@ export interface CliWorkspace {
   keysDir: string;
   env: Record<string, string>;
   run(...args: string[]): Promise<CliResult>;
+  /** Runs with these settings added to the environment (NODE_ENV=production, say). */
+  runWith(extraEnv: Record<string, string>, ...args: string[]): Promise<CliResult>;
   /** Runs with --json, expects success and parses stdout. */
   json<T = unknown>(...args: string[]): Promise<T>;
   /** Opens the CLI's database for a direct look; close it before the next command on PGlite. */
   withDatabase<T>(look: (db: Database) => Promise<T>): Promise<T>;
+  /**
+   * Serves node-oidc-provider, built as the CLI builds it (Tessera's configuration) on the
+   * CLI's database, for requests to `origin` while `look` runs.
+   */
+  withProvider<T>(look: (origin: string) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -41,9 +53,9 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
     ...(target.kind === "postgres" && { DATABASE_URL: target.url }),
   };
 
-  const run = (...args: string[]) =>
+  const runWith = (extraEnv: Record<string, string>, ...args: string[]) =>
     new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(tsx, ["src/cli/main.ts", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(tsx, ["src/cli/main.ts", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -51,24 +63,39 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
       child.once("error", reject);
       child.once("close", (code) => resolve({ code, stdout, stderr }));
     });
+  const run = (...args: string[]) => runWith({}, ...args);
+  const withDatabase = async <T>(look: (db: Database) => Promise<T>) => {
+    const db = await openDatabase(target);
+    try {
+      return await look(db);
+    } finally {
+      await db.close();
+    }
+  };
 
   return {
     keysDir,
     env,
     run,
+    runWith,
     async json<T>(...args: string[]) {
       const result = await run(...args, "--json");
       if (result.code !== 0) throw new Error(`tessera ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
-    async withDatabase(look) {
-      const db = await openDatabase(target);
-      try {
-        return await look(db);
-      } finally {
-        await db.close();
-      }
-    },
+    withDatabase,
+    withProvider: (look) =>
+      withDatabase(async (db) => {
+        const provider = await createCliProvider(parseConfig(env), db, systemClock);
+        const server = http.createServer(provider.callback());
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+          return await look(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        } finally {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+        }
+      }),
     async close() {
       await postgres?.drop();
       await fs.rm(dir, { recursive: true, force: true });

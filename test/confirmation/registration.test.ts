@@ -34,7 +34,7 @@ async function allow(session: BrowserSession, consent: Hop): Promise<Hop> {
   return session.follow(action, { form: { decision: "allow" } });
 }
 
-function codeFrom(hop: Hop, redirectUri: string, state = "st-1"): string {
+function codeFrom(hop: Hop, redirectUri: string, state = "demo"): string {
   expect(hop.location).toBeDefined();
   const location = new URL(hop.location!);
   expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
@@ -164,7 +164,7 @@ test("a client that does not require a verified email lets a new account through
   expect(isVerifyEmailPage(page)).toBe(false);
   expect(isConsentPage(page)).toBe(true);
 
-  const code = codeFrom(await allow(session, page), rpRedirectUri);
+  const code = codeFrom(await allow(session, page), rpRedirectUri, "st-1");
   const token = await redeemCode(tessera, code, { id: client.client_id, secret: client.client_secret!, redirectUri: rpRedirectUri });
   expect(token.status).toBe(200);
   const me = await userinfo(tessera, token.tokens.access_token as string);

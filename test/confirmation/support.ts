@@ -5,6 +5,9 @@
 import { BrowserSession, interactionPath, type Hop, type Person } from "../support/browser-session.js";
 import type { ReceivedMail, TestSmtpServer } from "../support/smtp.js";
 import type { TestTessera } from "../support/tessera.js";
+import { demoAuthorizeUrl, demoSecret } from "../support/demo.js";
+
+export { demoAuthorizeUrl, demoSecret };
 
 
 /** A clock that runs with real time plus an offset the test moves forward. */
@@ -23,18 +26,6 @@ export function movableClock(): MovableClock {
   };
 }
 
-export const demoSecret = "demo-secret";
-
-export function demoAuthorizeUrl(tessera: TestTessera, extra: Record<string, string> = {}): string {
-  return `/auth?${new URLSearchParams({
-    client_id: "demo",
-    response_type: "code",
-    scope: "openid profile email",
-    redirect_uri: `${tessera.issuer}/demo/callback`,
-    state: "st-1",
-    ...extra,
-  })}`;
-}
 
 /** Starts the authorization request and creates an account; returns the page that follows. */
 export async function signUp(session: BrowserSession, authorizationUrl: string, person: Person): Promise<Hop> {
@@ -117,3 +108,4 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+

@@ -137,3 +137,46 @@ export async function tokenRequest(
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** The first form in `html` whose markup matches `contains`: its action and every input's value. */
+export function htmlForm(html: string, contains: RegExp): { action: string; method: string; fields: Record<string, string> } {
+  const form = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((match) => match[0]).find((markup) => contains.test(markup));
+  if (!form) throw new Error(`no form matching ${contains} in:\n${html.slice(0, 2000)}`);
+  const start = /<form\b[^>]*>/.exec(form)![0];
+  const fields: Record<string, string> = {};
+  for (const input of form.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
+    if (name) fields[name] = decodeEntities(/\bvalue="([^"]*)"/.exec(input[0])?.[1] ?? "");
+  }
+  return {
+    action: decodeEntities(/\baction="([^"]*)"/.exec(start)?.[1] ?? ""),
+    method: (/\bmethod="([^"]*)"/.exec(start)?.[1] ?? "get").toLowerCase(),
+    fields,
+  };
+}
+
+/** The <label for=id> text and the <input id=id> markup of a form field (fails if either is missing). */
+export function labelledInput(html: string, id: string): { label: string; input: string } {
+  const label = new RegExp(`<label[^>]*\\bfor="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(html)?.[1]?.trim();
+  const input = new RegExp(`<input\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
+  if (label === undefined || input === undefined) throw new Error(`no labelled field #${id} in:\n${html.slice(0, 3000)}`);
+  return { label, input: input.replace(/\s+/g, " ") };
+}
+
+/**
+ * One top-level navigation as a browser makes it: Accept text/html and the session's
+ * cookies, redirects not followed. Unlike BrowserSession.request it returns the headers
+ * (the provider answers JSON to clients that do not ask for HTML).
+ */
+export async function navigate(
+  session: { cookieHeaderFor(path: string): string },
+  url: URL | string,
+): Promise<{ status: number; location?: string; headers: Headers; body: string }> {
+  const target = new URL(url);
+  const response = await fetch(target, {
+    redirect: "manual",
+    headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8", cookie: session.cookieHeaderFor(target.pathname) },
+  });
+  const location = response.headers.get("location");
+  return { status: response.status, location: location ? new URL(location, target).toString() : undefined, headers: response.headers, body: await response.text() };
+}

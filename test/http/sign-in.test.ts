@@ -1,5 +1,6 @@
 /** Sign-up, sign-in and consent through the real HTTP interaction pages. */
 import { authorize, BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -8,30 +9,20 @@ beforeAll(async () => {
 });
 afterAll(async () => tessera?.close());
 
-function demoAuthorizeUrl(extra: Record<string, string> = {}): string {
-  return `/auth?${new URLSearchParams({
-    client_id: "demo",
-    response_type: "code",
-    scope: "openid profile email",
-    redirect_uri: `${tessera.issuer}/demo/callback`,
-    state: "s1",
-    ...extra,
-  })}`;
-}
 
 test("a new user signs up, consents and the demo client receives a code", async () => {
   const session = new BrowserSession(tessera.issuer);
-  const hop = await authorize(session, demoAuthorizeUrl(), newPerson(), { mailbox: tessera.mailbox });
-  expect(hop.location).toMatch(new RegExp(`^${tessera.issuer}/demo/callback\\?code=[\\w-]+&state=s1&iss=`));
+  const hop = await authorize(session, demoAuthorizeUrl(tessera), newPerson(), { mailbox: tessera.mailbox });
+  expect(hop.location).toMatch(new RegExp(`^${tessera.issuer}/demo/callback\\?code=[\\w-]+&state=demo&iss=`));
   const page = await session.request(hop.location!);
   expect(page.body).toContain("http -f -a demo:demo-secret POST");
 });
 
 test("wrong password shows the form again with the message next to the field and the email kept", async () => {
   const person = newPerson();
-  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person, { mailbox: tessera.mailbox });
+  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), person, { mailbox: tessera.mailbox });
   const session = new BrowserSession(tessera.issuer);
-  const login = await session.follow(demoAuthorizeUrl());
+  const login = await session.follow(demoAuthorizeUrl(tessera));
   const again = await session.request(`${interactionPath(login)}/login`, { form: { email: person.email, password: "not the password" } });
   expect(again.status).toBe(401);
   expect(again.body).toContain('id="password-error"');
@@ -41,9 +32,9 @@ test("wrong password shows the form again with the message next to the field and
 
 test("registration with a short password or a taken email keeps the input and explains", async () => {
   const person = newPerson();
-  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), person, { mailbox: tessera.mailbox });
+  await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), person, { mailbox: tessera.mailbox });
   const session = new BrowserSession(tessera.issuer);
-  const path = interactionPath(await session.follow(demoAuthorizeUrl()));
+  const path = interactionPath(await session.follow(demoAuthorizeUrl(tessera)));
   const short = await session.request(`${path}/register`, { form: { name: "Bob", email: "bob@example.test", password: "short" } });
   expect(short.status).toBe(400);
   expect(short.body).toMatch(/id="password-error"[^>]*>.*at least 8 characters/s);
@@ -56,15 +47,15 @@ test("registration with a short password or a taken email keeps the input and ex
 });
 
 test("denying consent returns access_denied to the client", async () => {
-  const hop = await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(), newPerson(), { consent: "deny", mailbox: tessera.mailbox });
+  const hop = await authorize(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), newPerson(), { consent: "deny", mailbox: tessera.mailbox });
   const params = new URL(hop.location!).searchParams;
   expect(params.get("error")).toBe("access_denied");
-  expect(params.get("state")).toBe("s1");
+  expect(params.get("state")).toBe("demo");
 });
 
 test("a tampered interaction uid is refused with an explanation, not a crash", async () => {
   const session = new BrowserSession(tessera.issuer);
-  await session.follow(demoAuthorizeUrl());
+  await session.follow(demoAuthorizeUrl(tessera));
   const hop = await session.request("/interaction/not-the-real-uid");
   expect(hop.status).toBe(400);
   expect(hop.body).toContain("This sign-in has expired");
@@ -72,7 +63,7 @@ test("a tampered interaction uid is refused with an explanation, not a crash", a
 });
 
 test("an unregistered redirect URI gets an error page, never a redirect", async () => {
-  const hop = await new BrowserSession(tessera.issuer).request(demoAuthorizeUrl({ redirect_uri: "https://evil.example/cb" }));
+  const hop = await new BrowserSession(tessera.issuer).request(demoAuthorizeUrl(tessera, { redirect_uri: "https://evil.example/cb" }));
   expect(hop.status).toBe(400);
   expect(hop.location).toBeUndefined();
   expect(hop.body).toContain("has not registered");
@@ -80,7 +71,7 @@ test("an unregistered redirect URI gets an error page, never a redirect", async 
 });
 
 test("an unknown client gets an error page, never a redirect", async () => {
-  const hop = await new BrowserSession(tessera.issuer).request(demoAuthorizeUrl({ client_id: "nobody" }));
+  const hop = await new BrowserSession(tessera.issuer).request(demoAuthorizeUrl(tessera, { client_id: "nobody" }));
   expect(hop.status).toBe(400);
   expect(hop.location).toBeUndefined();
   expect(hop.body).toContain("invalid_client");
@@ -88,7 +79,7 @@ test("an unknown client gets an error page, never a redirect", async () => {
 
 test("an oversized form is refused with a page that says what to do, not a server error", async () => {
   const session = new BrowserSession(tessera.issuer);
-  const path = interactionPath(await session.follow(demoAuthorizeUrl()));
+  const path = interactionPath(await session.follow(demoAuthorizeUrl(tessera)));
   const hop = await session.request(`${path}/login`, { form: { email: "a@example.test", password: "x".repeat(64 * 1024) } });
   expect(hop.status).toBe(413);
   expect(hop.body).toContain("malformed or too large");
@@ -96,7 +87,7 @@ test("an oversized form is refused with a page that says what to do, not a serve
 
 test("a form posted from another website is refused and changes nothing", async () => {
   const session = new BrowserSession(tessera.issuer);
-  const path = interactionPath(await session.follow(demoAuthorizeUrl()));
+  const path = interactionPath(await session.follow(demoAuthorizeUrl(tessera)));
   const response = await fetch(`${tessera.issuer}${path}/register`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example", cookie: session.cookieHeader },

@@ -8,14 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "../support/tessera.js";
 
-const tsx = path.resolve("node_modules/.bin/tsx");
-
+/** What `npm start` runs: one node process, so signals reach Tessera itself. */
 function run(env: Record<string, string>) {
-  const child = spawn(tsx, ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so a failed test can stop tsx and the node process under it.
-    detached: true,
   });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
@@ -65,7 +62,7 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
     expect(await process.exited).toBe(0);
     expect(process.output()).toContain("shutting down");
   } finally {
-    if (process.child.exitCode === null) globalThis.process.kill(-process.child.pid!, "SIGKILL");
+    process.child.kill("SIGKILL");
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
