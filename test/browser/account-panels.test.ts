@@ -13,7 +13,7 @@ import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js"
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { signIn, signUp, type Person } from "../accounts/helpers.js";
-import { activeElementId, inPage, outsideTheirBox, overflowing, smallTargets, unlabelledInputs } from "./page-checks.js";
+import { activeElementId, inPage, outsideTheirBox, overflowing, smallTargets, unlabelledInputs } from "../support/page-checks.js";
 
 let tessera: TestTessera;
 let browser: Browser;

@@ -7,6 +7,7 @@
  * screenshot in test-results/screenshots/ for a person to look at.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { inPage, outsideTheirBox, overflowing, unlabelledInputs } from "../support/page-checks.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { confirmLinkOf, mailAfter, mailMark } from "../accounts/helpers.js";
@@ -34,76 +35,9 @@ async function openPage(options: BrowserContextOptions = {}): Promise<{ context:
   return { context, page, watcher: await PageWatcher.attach(page) };
 }
 
-/** Evaluates `expression` in the page; a string, since tests compile without the DOM lib. */
-function inPage<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
 
-/** Inputs (other than hidden ones) that no label names. */
-function unlabelledInputs(page: Page): Promise<string[]> {
-  return inPage<string[]>(
-    page,
-    `[...document.querySelectorAll("input, select, textarea")]
-      .filter((el) => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
-      .map((el) => el.outerHTML)`,
-  );
-}
 
-/**
- * Elements and text runs sticking out past `width` CSS pixels (on a phone the layout
- * viewport widens to fit what overflows, so the viewport's own width cannot be the
- * yardstick; a long unbreakable word overflows its block without widening the block).
- */
-function overflowing(page: Page, width: number): Promise<string[]> {
-  return inPage<string[]>(
-    page,
-    `(() => {
-      const found = [];
-      const describe = (el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : "");
-      for (const el of document.querySelectorAll("body *")) {
-        const r = el.getBoundingClientRect();
-        if (r.width > 0 && r.right > ${width} + 0.5) found.push(describe(el) + " right=" + Math.round(r.right));
-      }
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (!node.textContent.trim()) continue;
-        // Text clipped by an ancestor that itself fits (the visually-hidden spans) shows nothing.
-        let clip = node.parentElement;
-        while (clip && getComputedStyle(clip).overflowX === "visible") clip = clip.parentElement;
-        if (clip && clip !== document.documentElement && clip !== document.body && clip.getBoundingClientRect().right <= ${width} + 0.5) continue;
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        const r = range.getBoundingClientRect();
-        if (r.width > 0 && r.right > ${width} + 0.5) found.push("text " + JSON.stringify(node.textContent.trim().slice(0, 60)) + " in " + describe(node.parentElement) + " right=" + Math.round(r.right));
-      }
-      return found;
-    })()`,
-  );
-}
 
-/** Text runs that stick out of the box they are in (the card, a panel, the notice). */
-function outsideTheirBox(page: Page): Promise<string[]> {
-  return inPage<string[]>(
-    page,
-    `(() => {
-      const found = [];
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (!node.textContent.trim() || node.parentElement.closest(".visually-hidden, .skip-link, input, button")) continue;
-        const box = node.parentElement.closest(".notice, .panel, .card, .page, .topbar");
-        if (!box) continue;
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        const r = range.getBoundingClientRect();
-        const b = box.getBoundingClientRect();
-        if (r.width > 0 && (r.right > b.right + 0.5 || r.left < b.left - 0.5)) {
-          found.push(JSON.stringify(node.textContent.trim().slice(0, 60)) + " sticks out of ." + String(box.className).trim().split(/\\s+/).join(".") + " by " + Math.round(r.right - b.right) + "px");
-        }
-      }
-      return found;
-    })()`,
-  );
-}
 
 let people = 0;
 function newEmail(label: string): string {

@@ -3,6 +3,7 @@
  * error next to it, then the confirmation showing the code the device displays.
  */
 import type { Browser } from "playwright-core";
+import { inPage } from "../support/page-checks.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
 import { registerClient, uniqueClientId } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
@@ -39,7 +40,7 @@ test("enter the code (a wrong one first), then confirm the device", async () => 
   await page.goto(device.verification_uri);
   expect(await page.locator("h1").innerText()).toBe("Connect a device");
   const code = page.getByLabel("Code");
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe("user_code");
+  expect(await inPage(page, "document.activeElement?.id")).toBe("user_code");
   await screenshot(page, "device-input");
 
   await code.fill("WRONG-CODE");

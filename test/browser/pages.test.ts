@@ -7,6 +7,7 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { linkFromMail } from "../support/browser-session.js";
+import { inPage } from "../support/page-checks.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
 import { demoAuthorizeUrl } from "../support/demo.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
@@ -31,12 +32,6 @@ async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Pa
   page.setDefaultTimeout(15_000);
   return { page, watcher: await PageWatcher.attach(page) };
 }
-
-/** Evaluates `expression` in the page; a string, since tests compile without the DOM lib. */
-function inPage<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
 
 let people = 0;
 function newEmail(): string {

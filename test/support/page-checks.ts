@@ -1,7 +1,6 @@
 /**
- * Layout and labelling checks the account-page browser tests share (the same as those in
- * account.test.ts): unlabelled inputs, anything sticking out past a width, text sticking
- * out of its box, and the focused element.
+ * Layout and labelling checks the browser tests share: unlabelled inputs, anything sticking
+ * out past a width, text sticking out of its box, touch targets that are too small.
  */
 import type { Page } from "playwright-core";
 
