@@ -8,23 +8,15 @@
  * Tessera is started here with a logger whose lines the tests can read, so that a failed
  * delivery (which the person never sees) can be checked for in the operator's log.
  */
-import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { Writable } from "node:stream";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { pino } from "pino";
-import { parseConfig } from "../../src/config.js";
-import { startTessera } from "../../src/server.js";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpPostLogoutRedirectUri, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
-import { freshDatabase } from "../support/database.js";
-import { freePort } from "../support/ports.js";
-import { startSmtpServer } from "../support/smtp.js";
-import type { TestTessera } from "../support/tessera.js";
+import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, formById, navigate, redirectOf, relyingParty } from "../conformance/helpers.js";
 
 const backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
@@ -61,23 +53,8 @@ async function startLogoutReceiver() {
   };
 }
 
-/** startTestTessera's setup, with the log kept in memory instead of discarded. */
+/** A test Tessera whose log lines (JSON, level info and up) the tests can read. */
 async function startLoggedTessera() {
-  const port = await freePort();
-  const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
-  const database = await freshDatabase();
-  const mailbox = await startSmtpServer();
-  const config = parseConfig({
-    NODE_ENV: "test",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    KEYS_DIR: keysDir,
-    DATA_DIR: keysDir,
-    LOG_LEVEL: "info",
-    LOG_FORMAT: "json",
-    SMTP_URL: mailbox.url,
-    DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
-  });
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -85,18 +62,7 @@ async function startLoggedTessera() {
       done();
     },
   });
-  const tessera = await startTessera(config, { log: pino({ level: "info" }, sink), database: database.target });
-  return {
-    ...tessera,
-    issuer: config.issuer,
-    lines,
-    async close() {
-      await tessera.close();
-      await mailbox.close();
-      await database.drop();
-      await fs.rm(keysDir, { recursive: true, force: true });
-    },
-  };
+  return { ...(await startTestTessera({ log: pino({ level: "info" }, sink) })), lines };
 }
 
 let tessera: Awaited<ReturnType<typeof startLoggedTessera>>;

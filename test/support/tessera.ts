@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseConfig, type Config } from "../../src/config.js";
 import { startTessera, type Tessera } from "../../src/server.js";
-import { createLogger } from "../../src/shared/log.js";
+import { createLogger, type Logger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
@@ -23,7 +23,7 @@ export interface TestTessera extends Tessera {
   mailbox: TestSmtpServer;
 }
 
-export async function startTestTessera(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestTessera> {
+export async function startTestTessera(options: { env?: Record<string, string>; clock?: Clock; log?: Logger } = {}): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
   const database = await freshDatabase();
@@ -43,7 +43,7 @@ export async function startTestTessera(options: { env?: Record<string, string>; 
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });
-  const tessera = await startTessera(config, { log: createLogger(config.log), database: database.target, clock: options.clock });
+  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock });
   return {
     ...tessera,
     config,
