@@ -25,6 +25,7 @@ import { applyMigrations } from "./db/migrate.js";
 import { demoRouter } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
+import { createEdge, type Edge } from "./http/edge/index.js";
 import { healthRouter } from "./http/health.js";
 import { interactionRouter } from "./interactions/routes.js";
 import { schedulePurge } from "./jobs/purge-expired.js";
@@ -57,7 +58,13 @@ export interface Tessera {
 
 export async function startTessera(
   config: Config,
-  options: { log: Logger; clock?: Clock; database?: DatabaseTarget },
+  options: {
+    log: Logger;
+    clock?: Clock;
+    database?: DatabaseTarget;
+    /** Mounts routes of the caller's own on the edge, after Tessera's (tests use it). */
+    mount?: (edge: Edge) => void;
+  },
 ): Promise<Tessera> {
   const { log } = options;
   const clock = options.clock ?? systemClock;
@@ -125,7 +132,9 @@ export async function startTessera(
       ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
       ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
     ];
-    const app = createApp({ provider, routers, log, trustProxy: config.trustProxy, issuer: config.issuer });
+    const edge = createEdge({ issuer: config.issuer, provider });
+    options.mount?.(edge);
+    const app = createApp({ provider, routers, edge: edge.middleware(), log, trustProxy: config.trustProxy, issuer: config.issuer });
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -3,7 +3,7 @@
  * node-oidc-provider, which is itself a Koa app and answers on the raw request.
  */
 import type Router from "@koa/router";
-import Koa from "koa";
+import Koa, { type Middleware } from "koa";
 import serve from "koa-static";
 import type Provider from "oidc-provider";
 import type { Logger } from "../shared/log.js";
@@ -13,7 +13,7 @@ import { sameOriginForms } from "./middleware/same-origin-forms.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { publicDir, viewRenderer } from "./views.js";
 
-export function createApp(deps: { provider: Provider; routers: Router[]; log: Logger; trustProxy: boolean; issuer: string }): Koa {
+export function createApp(deps: { provider: Provider; routers: Router[]; edge?: Middleware[]; log: Logger; trustProxy: boolean; issuer: string }): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
   // The provider renders its error and logout pages with the same views.
   deps.provider.use(viewRenderer());
@@ -27,6 +27,7 @@ export function createApp(deps: { provider: Provider; routers: Router[]; log: Lo
   // Only /assets touches the file system; every other request skips the lookup.
   app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? assets(ctx, next) : next()));
   for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods());
+  for (const middleware of deps.edge ?? []) app.use(middleware);
 
   const provider = deps.provider.callback();
   app.use(async (ctx) => {

@@ -10,6 +10,7 @@ import { parseConfig, type Config } from "../../src/config.js";
 import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger, type Logger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
+import type { Edge } from "../../src/http/edge/index.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
 import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
@@ -23,7 +24,9 @@ export interface TestTessera extends Tessera {
   mailbox: TestSmtpServer;
 }
 
-export async function startTestTessera(options: { env?: Record<string, string>; clock?: Clock; log?: Logger } = {}): Promise<TestTessera> {
+export async function startTestTessera(
+  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge) => void } = {},
+): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
   const database = await freshDatabase();
@@ -43,7 +46,7 @@ export async function startTestTessera(options: { env?: Record<string, string>; 
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });
-  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock });
+  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount });
   return {
     ...tessera,
     config,
