@@ -135,6 +135,7 @@ export async function startTessera(
     const edge = createEdge({ issuer: config.issuer, provider });
     options.mount?.(edge);
     const app = createApp({ provider, routers, edge: edge.middleware(), log, trustProxy: config.trustProxy, issuer: config.issuer });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

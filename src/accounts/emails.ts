@@ -9,8 +9,7 @@
  * - changing one's email is: add, verify, make primary.
  */
 import { describeValidity, type ConfirmationService, type Tx } from "../confirmation/index.js";
-import type { Clock } from "../shared/clock.js";
-import { AppError, FormError } from "../shared/errors.js";
+import { type Clock, AppError, FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
 import { emailProblem } from "./service.js";

@@ -4,7 +4,7 @@
  * whoever knew the old password is signed out.
  */
 import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
-import { FormError } from "../shared/errors.js";
+import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { hashPassword } from "./password.js";
 import type { AccountRepository } from "./repository.js";

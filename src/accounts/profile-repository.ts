@@ -1,6 +1,6 @@
 /** The account's name, and deleting the account, in Prisma. */
 import type { Tx } from "../confirmation/index.js";
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 
 export function createProfileRepository(prisma: PrismaClient) {
   return {

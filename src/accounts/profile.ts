@@ -9,7 +9,7 @@
  *   of it goes or nothing does.
  */
 import type { ConfirmationService, Tx } from "../confirmation/index.js";
-import { FormError } from "../shared/errors.js";
+import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import type { ProfileRepository } from "./profile-repository.js";
 import type { AccountRepository } from "./repository.js";

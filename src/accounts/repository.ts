@@ -1,7 +1,6 @@
 /** Accounts and their addresses in Prisma; returns domain types, never rows. */
 import type { Tx } from "../confirmation/index.js";
-import type { PrismaClient } from "../db/database.js";
-import { Prisma } from "../generated/prisma/client.js";
+import { type PrismaClient, Prisma } from "../db/index.js";
 import type { Account, EmailAddress } from "./types.js";
 
 const withPrimaryEmail = { emails: { where: { primary: true } } } as const;

@@ -4,7 +4,7 @@
  * account, its address, the confirmation link and the mail carrying it in one transaction.
  */
 import { describeValidity, type ConfirmationService } from "../confirmation/index.js";
-import { FormError } from "../shared/errors.js";
+import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { nameProblem } from "./profile.js";
 import { hashPassword, spendVerificationTime, verifyPassword } from "./password.js";

@@ -3,9 +3,8 @@
  * accepted it confirms their details and accepts it before a sign-in completes. Each
  * acceptance records the version and when.
  */
-import type { PrismaClient } from "../db/database.js";
-import type { Clock } from "../shared/clock.js";
-import { FormError } from "../shared/errors.js";
+import type { PrismaClient } from "../db/index.js";
+import { type Clock, FormError } from "../shared/index.js";
 import { nameProblem } from "./profile.js";
 
 export interface Terms {

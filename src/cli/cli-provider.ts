@@ -6,10 +6,9 @@
  */
 import type Provider from "oidc-provider";
 import type { Config } from "../config.js";
-import type { Database } from "../db/database.js";
+import type { Database } from "../db/index.js";
 import { createAdapterFactory, createProvider, generateSigningKey, readKeyMaterial, resourceServerLookup, type KeyMaterial } from "../oidc/index.js";
-import type { Clock } from "../shared/clock.js";
-import { createLogger } from "../shared/log.js";
+import { type Clock, createLogger } from "../shared/index.js";
 
 type ProviderDeps = Parameters<typeof createProvider>[1];
 

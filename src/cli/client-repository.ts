@@ -2,8 +2,7 @@
  * The `client` table for the operator's commands: OIDC metadata in `metadata` (as the
  * provider reads it through src/oidc/adapter.ts), Tessera's policy in columns.
  */
-import type { PrismaClient } from "../db/database.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import type { PrismaClient, Prisma } from "../db/index.js";
 
 export type ClientMetadata = Record<string, unknown>;
 

@@ -12,7 +12,7 @@
  *   off) are not edited here: the next start would undo the change.
  */
 import { randomBytes } from "node:crypto";
-import { demoClientId } from "../demo/seed.js";
+import { demoClientId } from "../demo/index.js";
 import { accountClientId } from "../oidc/index.js";
 import { defaultOrganisationId, type OrganisationRepository } from "../orgs/index.js";
 import type { ClientColumns, ClientMetadata, ClientRecord, ClientRepository } from "./client-repository.js";

@@ -4,11 +4,10 @@
  * it over at sign-in, so a client the CLI accepts is one the provider will load, and a
  * refusal carries the provider's own message (docs/README.md#clients).
  */
-import type { Database } from "../db/database.js";
+import type { Database, Prisma } from "../db/index.js";
 import type { Config } from "../config.js";
-import type { Prisma } from "../generated/prisma/client.js";
 import { clientMetadataFromRow } from "../oidc/index.js";
-import type { Clock } from "../shared/clock.js";
+import type { Clock } from "../shared/index.js";
 import { createCliProvider } from "./cli-provider.js";
 import type { ClientColumns, ClientMetadata } from "./client-repository.js";
 

@@ -5,9 +5,8 @@
  * and always closed again.
  */
 import { loadConfig, type Config } from "../config.js";
-import { openDatabase, type Database } from "../db/database.js";
-import { applyMigrations } from "../db/migrate.js";
-import { systemClock, type Clock } from "../shared/clock.js";
+import { openDatabase, type Database, applyMigrations } from "../db/index.js";
+import { systemClock, type Clock } from "../shared/index.js";
 
 export interface CliContext {
   config(): Config;

@@ -3,8 +3,7 @@
  * step `npm start` runs first), for deployments that migrate before rolling out.
  */
 import { ConfigError, loadConfig } from "../config.js";
-import { openDatabase } from "../db/database.js";
-import { applyMigrations } from "../db/migrate.js";
+import { openDatabase, applyMigrations } from "../db/index.js";
 
 try {
   const config = loadConfig();

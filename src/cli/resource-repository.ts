@@ -1,5 +1,5 @@
 /** The `resource_server` table (RFC 8707 resource servers) for the operator's commands. */
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 
 export interface ResourceServerRecord {
   identifier: string;

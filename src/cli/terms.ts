@@ -1,7 +1,7 @@
 /** `tessera terms publish|list`: the newest published version is current; users accept it at their next sign-in. */
 import type { Command } from "commander";
 import type { Terms } from "../accounts/index.js";
-import type { Database } from "../db/database.js";
+import type { Database } from "../db/index.js";
 import { isUniqueViolation, type CliContext } from "./context.js";
 import { pageUrl, termsVersion, withJson } from "./options.js";
 import { CliError, printList, printRecord, type OutputOptions } from "./output.js";

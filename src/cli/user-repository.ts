@@ -1,5 +1,5 @@
 /** Read-only views of accounts for the operator's `user list`. */
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 
 export interface UserSummary {
   id: string;

@@ -2,7 +2,7 @@
  * One error for every way a confirmation key can fail, with a reason each failure page
  * explains differently: what happened and what to do next.
  */
-import { AppError } from "../shared/errors.js";
+import { AppError } from "../shared/index.js";
 
 export type ConfirmationFailure = "malformed" | "unknown" | "expired" | "used" | "revoked";
 

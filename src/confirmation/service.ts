@@ -7,9 +7,8 @@
  *   work fails the link stays usable.
  * - Sending is rate-limited per (intent, object): one link a minute, five an hour.
  */
-import type { PrismaClient } from "../db/database.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import type { Clock } from "../shared/clock.js";
+import type { PrismaClient, Prisma } from "../db/index.js";
+import type { Clock } from "../shared/index.js";
 import { ConfirmationKeyError, TooManyLinksError } from "./errors.js";
 import { intents, isIntent, type Intent } from "./intents.js";
 import { generateKey, hashKey, isWellFormed } from "./key.js";

@@ -2,7 +2,7 @@
  * The demo client a newcomer signs in with: a confidential client whose redirect URI is
  * Tessera's own /demo/callback page, allowed every response type so each can be tried.
  */
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 import { responseTypes } from "../oidc/index.js";
 
 export const demoClientId = "demo";

@@ -6,7 +6,7 @@ import type Router from "@koa/router";
 import Koa, { type Middleware } from "koa";
 import serve from "koa-static";
 import type Provider from "oidc-provider";
-import type { Logger } from "../shared/log.js";
+import type { Logger } from "../shared/index.js";
 import { errorPages } from "./middleware/errors.js";
 import { requestContext } from "./middleware/request-context.js";
 import { sameOriginForms } from "./middleware/same-origin-forms.js";

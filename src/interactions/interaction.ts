@@ -5,7 +5,8 @@
  * it and is refused the same way.
  */
 import type { Context } from "koa";
-import Provider, { errors } from "oidc-provider";
+import type Provider from "oidc-provider";
+import { errors } from "oidc-provider";
 
 export type InteractionDetails = Awaited<ReturnType<Provider["interactionDetails"]>>;
 

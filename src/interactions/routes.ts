@@ -9,7 +9,7 @@ import type Provider from "oidc-provider";
 import type { AccountService, EmailService, TermsService } from "../accounts/index.js";
 import { tesseraPrompts, tesseraReasons } from "../oidc/index.js";
 import type { OrganisationRepository } from "../orgs/index.js";
-import type { Clock } from "../shared/clock.js";
+import type { Clock } from "../shared/index.js";
 import { showConsent, submitConsent } from "./consent.js";
 import { showCooloff } from "./cooloff.js";
 import { showOrganisationConsent, submitOrganisationConsent } from "./organisation.js";

@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import type { AccountService, TermsService } from "../accounts/index.js";
-import { FormError } from "../shared/errors.js";
+import { FormError } from "../shared/index.js";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";

@@ -10,10 +10,8 @@
  * - variables never reach the log, except the links in outbox mode (development), where
  *   logging them is the point: a newcomer finishes sign-up from the terminal.
  */
-import type { PrismaClient } from "../db/database.js";
-import type { OutboundMail } from "../generated/prisma/client.js";
-import type { Clock } from "../shared/clock.js";
-import type { Logger } from "../shared/log.js";
+import type { PrismaClient, OutboundMail } from "../db/index.js";
+import type { Clock, Logger } from "../shared/index.js";
 import { isMailTemplate, renderMail } from "./templates.js";
 import { extractLinks, type Transporter } from "./transport.js";
 

@@ -5,8 +5,8 @@
  * mail to a crash or a mail server outage. Template and variables are checked here, where
  * the caller can still fix them, not at delivery time.
  */
-import type { Prisma } from "../generated/prisma/client.js";
-import { systemClock, type Clock } from "../shared/clock.js";
+import type { Prisma } from "../db/index.js";
+import { systemClock, type Clock } from "../shared/index.js";
 import { isMailTemplate, missingVariables, pickVariables, type MailTemplate } from "./templates.js";
 
 export interface QueuedMail {

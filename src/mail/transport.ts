@@ -10,7 +10,7 @@ import path from "node:path";
 import nodemailer, { type Transport, type Transporter } from "nodemailer";
 import StreamTransport, { type StreamSentMessageInfo } from "nodemailer/lib/stream-transport";
 import type { Config } from "../config.js";
-import { systemClock, type Clock } from "../shared/clock.js";
+import { systemClock, type Clock } from "../shared/index.js";
 
 export type MailTransportConfig = Config["mail"]["transport"];
 export type { Transporter };

@@ -6,7 +6,7 @@
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import type { SignedInSession } from "../accounts/index.js";
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 
 export const accountClientId = "tessera-account";
 

@@ -6,7 +6,7 @@
  * Runs in the caller's transaction, so the account and its provider records go together
  * or not at all.
  */
-import type { Prisma } from "../generated/prisma/client.js";
+import type { Prisma } from "../db/index.js";
 
 export async function deleteAccountRecords(tx: Prisma.TransactionClient, accountId: string): Promise<void> {
   const naming = (path: string[]) => ({ payload: { path, equals: accountId } });

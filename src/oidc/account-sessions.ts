@@ -8,8 +8,8 @@
  * - Only the account's own, unexpired sessions are listed or ended.
  */
 import { createHash } from "node:crypto";
-import type { PrismaClient } from "../db/database.js";
-import type { Clock } from "../shared/clock.js";
+import type { PrismaClient } from "../db/index.js";
+import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
 
 export interface AccountSession {

@@ -9,9 +9,8 @@
  * - Clients come from the `client` table, their Tessera columns merged into the metadata.
  */
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
-import type { PrismaClient } from "../db/database.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import type { Clock } from "../shared/clock.js";
+import type { PrismaClient, Prisma } from "../db/index.js";
+import type { Clock } from "../shared/index.js";
 import { clientMetadataFromRow, clientRowFromMetadata } from "./client-metadata.js";
 
 /** Models whose consumption grants tokens: a second consumption is an attack. */

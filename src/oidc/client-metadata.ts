@@ -5,7 +5,7 @@
  * registration) never sets policy: that would let a client grant itself privileges.
  */
 import type { AdapterPayload } from "oidc-provider";
-import type { Prisma } from "../generated/prisma/client.js";
+import type { Prisma } from "../db/index.js";
 
 /** Extra client metadata names, registered with the provider as `extraClientMetadata`. */
 export const tesseraClientMetadata = ["first_party", "require_verified_email", "cooloff_hours", "organisation_id"] as const;

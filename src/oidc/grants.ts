@@ -10,9 +10,8 @@
  * - Tessera's own account client is not an application the user connected, so it is left
  *   out (its grant only lets the account pages know who is signed in).
  */
-import type { PrismaClient } from "../db/database.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import type { Clock } from "../shared/clock.js";
+import type { PrismaClient, Prisma } from "../db/index.js";
+import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
 
 export interface ConnectedApplication {

@@ -10,7 +10,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import type { AccountService, TermsService } from "../accounts/index.js";
 import { cooloffEndsAt, type OrganisationRepository } from "../orgs/index.js";
-import type { Clock } from "../shared/clock.js";
+import type { Clock } from "../shared/index.js";
 
 const { base, Check, Prompt } = interactionPolicy;
 

@@ -1,6 +1,6 @@
 /** Builds the node-oidc-provider instance and routes its notable events to the log. */
 import Provider, { type errors, type KoaContextWithOIDC } from "oidc-provider";
-import type { Logger } from "../shared/log.js";
+import type { Logger } from "../shared/index.js";
 import { providerConfiguration, type ProviderDeps } from "./configuration.js";
 
 export function createProvider(

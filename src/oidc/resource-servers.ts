@@ -5,7 +5,7 @@
  * `invalid_target`.
  */
 import { errors, type KoaContextWithOIDC, type ResourceServer } from "oidc-provider";
-import type { PrismaClient } from "../db/database.js";
+import type { PrismaClient } from "../db/index.js";
 
 export function resourceServerLookup(prisma: PrismaClient) {
   return async (_ctx: KoaContextWithOIDC, indicator: string): Promise<ResourceServer> => {

@@ -3,7 +3,7 @@
  * the sessions live in the provider's table, keyed by their own id, with the account
  * inside the payload.
  */
-import type { Prisma } from "../generated/prisma/client.js";
+import type { Prisma } from "../db/index.js";
 
 export async function endSessionsOf(tx: Prisma.TransactionClient, accountId: string, except?: string): Promise<void> {
   await tx.oidcModel.deleteMany({

@@ -5,8 +5,7 @@
  */
 import type Provider from "oidc-provider";
 import type { OrganisationRepository } from "../orgs/index.js";
-import type { Clock } from "../shared/clock.js";
-import type { Logger } from "../shared/log.js";
+import type { Clock, Logger } from "../shared/index.js";
 
 export function recordSignIns(provider: Provider, deps: { organisations: OrganisationRepository; clock: Clock; log: Logger }): void {
   provider.on("authorization.success", (ctx) => {

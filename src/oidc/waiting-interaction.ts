@@ -5,8 +5,8 @@
  */
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
-import type { PrismaClient } from "../db/database.js";
-import type { Clock } from "../shared/clock.js";
+import type { PrismaClient } from "../db/index.js";
+import type { Clock } from "../shared/index.js";
 
 export async function waitingInteractionUid(
   deps: { provider: Provider; prisma: PrismaClient; clock: Clock },

@@ -1,7 +1,6 @@
 /** Organisations, consents to them, and the sign-in history, in Prisma. */
 import type { Tx } from "../confirmation/index.js";
-import type { PrismaClient } from "../db/database.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Organisation, OrganisationConsentRecord, SignInRecord } from "./types.js";
 
 /** Created by the migration that introduced organisations; clients join it by default. */

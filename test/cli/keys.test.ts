@@ -40,6 +40,7 @@ async function publishedKids(): Promise<string[]> {
     trustProxy: false,
     allowImplicitOnLocalhost: false,
   } as unknown as Parameters<typeof createProvider>[1]);
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
   const server = http.createServer(provider.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {

@@ -87,6 +87,7 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
     withProvider: (look) =>
       withDatabase(async (db) => {
         const provider = await createCliProvider(parseConfig(env), db, systemClock);
+        // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
         const server = http.createServer(provider.callback());
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         try {

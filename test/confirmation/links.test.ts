@@ -178,7 +178,7 @@ test("the key is never stored in clear: key_hash is its SHA-256 and no column ho
   expect(JSON.stringify(everything)).not.toContain(key);
   // Once the mail is delivered its row, which carried the link, is gone too.
   const deadline = Date.now() + 5000;
-  let pending: unknown[] = [];
+  let pending: unknown[];
   do {
     pending = await tessera.db.sql.query("SELECT * FROM outbound_mail WHERE recipient = $1", [person.email]);
     if (pending.length) await new Promise((resolve) => setTimeout(resolve, 100));

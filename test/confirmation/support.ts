@@ -2,7 +2,7 @@
  * Helpers shared by the confirmation-link tests: a clock the tests can move, the demo
  * client's authorization URL, and the relying party's side (code → tokens → /me).
  */
-import { BrowserSession, interactionPath, type Hop, type Person } from "../support/browser-session.js";
+import { type BrowserSession, interactionPath, type Hop, type Person } from "../support/browser-session.js";
 import type { ReceivedMail, TestSmtpServer } from "../support/smtp.js";
 import type { TestTessera } from "../support/tessera.js";
 import { demoAuthorizeUrl, demoSecret } from "../support/demo.js";

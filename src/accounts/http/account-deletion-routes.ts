@@ -7,7 +7,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { koaBody } from "koa-body";
-import { FormError } from "../../shared/errors.js";
+import { FormError } from "../../shared/index.js";
 import type { ProfileService } from "../profile.js";
 import type { AccountService } from "../service.js";
 import { field } from "./form-field.js";

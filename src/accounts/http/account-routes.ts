@@ -8,8 +8,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { koaBody } from "koa-body";
-import type { Clock } from "../../shared/clock.js";
-import { AppError, FormError } from "../../shared/errors.js";
+import { type Clock, AppError, FormError } from "../../shared/index.js";
 import type { ProfileService } from "../profile.js";
 import { addDeletionRoutes } from "./account-deletion-routes.js";
 import { accountPage, type AccountPageDeps } from "./account-page.js";

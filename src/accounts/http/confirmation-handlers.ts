@@ -5,7 +5,7 @@
 import type { Context } from "koa";
 import type { ConfirmationHandler, ConfirmationService } from "../../confirmation/index.js";
 import { TooManyLinksError } from "../../confirmation/index.js";
-import { FormError } from "../../shared/errors.js";
+import { FormError } from "../../shared/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
 import type { AccountRepository } from "../repository.js";

@@ -1,7 +1,7 @@
 /** /password/forgot — ask for a reset link. The answer never reveals whether an account exists. */
 import Router from "@koa/router";
 import { koaBody } from "koa-body";
-import { FormError } from "../../shared/errors.js";
+import { FormError } from "../../shared/index.js";
 import type { PasswordResetService } from "../password-reset.js";
 
 export const passwordPaths = { forgot: "/password/forgot" } as const;

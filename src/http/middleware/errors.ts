@@ -5,7 +5,7 @@
  */
 import type { Middleware } from "koa";
 import { errors } from "oidc-provider";
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../../shared/index.js";
 import { explainOidcError } from "../../oidc/index.js";
 
 export function errorPages(): Middleware {

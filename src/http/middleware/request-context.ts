@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
-import type { Logger } from "../../shared/log.js";
+import type { Logger } from "../../shared/index.js";
 
 declare module "koa" {
   interface DefaultState {

@@ -8,7 +8,7 @@
  * are called cross-origin by design and authenticate their callers themselves.
  */
 import type { Middleware } from "koa";
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../../shared/index.js";
 
 const formRoutes = ["/interaction/", "/confirm/", "/password/", "/account"];
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -1,0 +1,182 @@
+/**
+ * The room dependency rules of the design (shared/DESIGN.md "Dependencies point inwards",
+ * and the dependency direction of the proposed layout), checked by `npm run lint`.
+ *
+ * Tiers, inside out:
+ *   leaves          src/shared, src/config.ts (and src/generated, Prisma's output)
+ *   db              src/db: the Prisma client factory, migrations; owns src/generated
+ *   infrastructure  src/jobs, src/mail, src/confirmation: know no domain
+ *   domain          accounts, orgs, clients, billing, push, signin-links, wallet, security, oidc
+ *   edge            src/http, src/interactions, src/cli, src/demo
+ *   composition     src/server.ts and src/main.ts wire everything and are exempt: the
+ *                   design names them the place where every room meets.
+ * A rule never forbids what an inner tier needs from a further-in one; each rule says
+ * which direction it keeps.
+ */
+const leaf = "^src/config\\.ts$";
+const composition = "^src/(server|main)\\.ts$";
+const edge = "^src/(http|interactions|cli|demo)/";
+
+/** Everything in src/ outside the given rooms (regex alternatives) and the config leaf. */
+const outside = (rooms) => ({ path: "^src/", pathNot: [`^src/${rooms}/`, leaf] });
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "Import cycles hide the direction of a dependency and break module start-up order.",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "rooms-meet-through-index",
+      severity: "error",
+      comment:
+        "A room's public surface is its index.ts; other rooms never import a deep path " +
+        "(the composition root, which is not inside a room, is not held to this).",
+      from: { path: "^src/([^/]+)/" },
+      to: { path: "^src/[^/]+/", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/generated/"] },
+    },
+    {
+      name: "shared-is-a-leaf",
+      severity: "error",
+      comment: "shared/ holds leaf utilities (errors, log, clock, events): it imports nothing else in src.",
+      from: { path: "^src/shared/" },
+      to: { path: "^src/", pathNot: "^src/shared/" },
+    },
+    {
+      name: "config-is-a-leaf",
+      severity: "error",
+      comment: "config.ts parses the environment once; it imports nothing else in src.",
+      from: { path: leaf },
+      to: { path: "^src/" },
+    },
+    {
+      name: "db-uses-only-shared-and-config",
+      severity: "error",
+      comment: "db/ is the Prisma client factory and migrations: it imports only shared, config and Prisma's generated client.",
+      from: { path: "^src/db/" },
+      to: outside("(db|generated|shared)"),
+    },
+    {
+      name: "generated-client-only-through-db",
+      severity: "error",
+      comment: "Prisma's generated client belongs to db/: other rooms take its types from db/index.ts.",
+      from: { path: "^src/", pathNot: "^src/(db|generated)/" },
+      to: { path: "^src/generated/" },
+    },
+    {
+      name: "jobs-knows-no-domain",
+      severity: "error",
+      comment: "The job runner is infrastructure the domain rooms use: it imports only db, shared and config.",
+      from: { path: "^src/jobs/" },
+      to: outside("(jobs|db|generated|shared)"),
+    },
+    {
+      name: "mail-is-domain-agnostic",
+      severity: "error",
+      comment: "mail/ is transport and templates delivered through jobs/: it imports only jobs, db, shared and config.",
+      from: { path: "^src/mail/" },
+      to: outside("(mail|jobs|db|generated|shared)"),
+    },
+    {
+      name: "confirmation-is-domain-agnostic",
+      severity: "error",
+      comment:
+        "Confirmation links know no domain: each domain registers its own intents and handlers, " +
+        "so confirmation/ imports only infrastructure (jobs, mail, db, shared, config).",
+      from: { path: "^src/confirmation/" },
+      to: outside("(confirmation|mail|jobs|db|generated|shared)"),
+    },
+    {
+      name: "nothing-imports-http",
+      severity: "error",
+      comment: "http/ is the outermost edge: only the composition root assembles it.",
+      from: { path: "^src/", pathNot: ["^src/http/", composition] },
+      to: { path: "^src/http/" },
+    },
+    {
+      name: "inner-rooms-do-not-import-the-edge",
+      severity: "error",
+      comment:
+        "Dependencies point inwards: the edge (http, interactions, cli, demo) uses the domain " +
+        "and infrastructure rooms, never the other way round.",
+      from: { path: "^src/", pathNot: [edge, composition] },
+      to: { path: edge },
+    },
+    {
+      name: "nothing-imports-the-cli",
+      severity: "error",
+      comment: "cli/ is an entry point of its own: no other room imports it.",
+      from: { path: "^src/", pathNot: "^src/cli/" },
+      to: { path: "^src/cli/" },
+    },
+    {
+      name: "interactions-only-from-http",
+      severity: "error",
+      comment: "The interaction pages are mounted by the http edge and wired by the composition root; no other room imports them.",
+      from: { path: "^src/", pathNot: ["^src/(interactions|http)/", composition] },
+      to: { path: "^src/interactions/" },
+    },
+    {
+      name: "domain-never-imports-push",
+      severity: "error",
+      comment:
+        "push/ subscribes to the typed domain events in shared/; domain code records events " +
+        "and never calls push. Only the edge (http, cli) and the composition root import it.",
+      from: { path: "^src/", pathNot: ["^src/(push|http|cli)/", composition] },
+      to: { path: "^src/push/" },
+    },
+    {
+      name: "oidc-sits-above-accounts-orgs-clients-billing",
+      severity: "error",
+      comment: "oidc/ reads accounts, organisations, client settings and plans (claims, policy, metadata); those rooms never import oidc.",
+      from: { path: "^src/(accounts|orgs|clients|billing)/" },
+      to: { path: "^src/oidc/" },
+    },
+    {
+      name: "accounts-below-the-other-domain-rooms",
+      severity: "error",
+      comment: "Organisations, plans, wallets, sign-in links and push build on accounts; accounts imports none of them.",
+      from: { path: "^src/accounts/" },
+      to: { path: "^src/(orgs|clients|billing|wallet|signin-links|push)/" },
+    },
+    {
+      name: "src-does-not-import-tests-or-scripts",
+      severity: "error",
+      comment: "Production code never reaches into test/, scripts/ or bench/.",
+      from: { path: "^src/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^(test|scripts|bench)/" },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      comment: "An import that does not resolve is a typo or a missing dependency.",
+      from: { path: "^src/" },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: "no-non-package-json",
+      severity: "error",
+      comment: "Production code imports only packages package.json names (not ones that merely happen to be installed).",
+      from: { path: "^src/" },
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
+      name: "not-to-dev-dep",
+      severity: "error",
+      comment: "Production code must not need a devDependency at run time (npm install --omit=dev would break it).",
+      from: { path: "^src/", pathNot: "\\.test\\.ts$" },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: ["node_modules", "^src/generated/"] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    skipAnalysisNotInRules: true,
+    cache: { folder: "node_modules/.cache/dependency-cruiser", strategy: "content" },
+  },
+};

@@ -1,0 +1,4 @@
+/** The shared room's public surface: leaf utilities every other room may use. */
+export * from "./clock.js";
+export * from "./errors.js";
+export * from "./log.js";
