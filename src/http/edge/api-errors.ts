@@ -6,7 +6,7 @@
  */
 import type { Middleware } from "koa";
 import { errors } from "oidc-provider";
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../../shared/index.js";
 
 /** A refusal with an OAuth error code (`invalid_request`, `invalid_target`, `access_denied`, …). */
 export class ApiError extends AppError {

@@ -1,4 +1,3 @@
-/// <reference path="./provider-client-auth.d.ts" />
 /**
  * Client authentication for Tessera's JSON APIs, done by node-oidc-provider's own chain —
  * the one its token endpoint runs (RFC 6749 §2.3, OIDC Core §9) — so a client authenticates

@@ -5,7 +5,7 @@
  * to its field, with the error's status — the route only says how to show its page.
  */
 import type { ParameterizedContext } from "koa";
-import { FormError } from "../../shared/errors.js";
+import { FormError } from "../../shared/index.js";
 
 export type FieldErrors = Record<string, string>;
 

@@ -8,7 +8,7 @@
  * and the JSON APIs are called cross-origin by design and authenticate their callers.
  */
 import type { Middleware } from "koa";
-import { AppError } from "../../shared/errors.js";
+import { AppError } from "../../shared/index.js";
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
