@@ -4,6 +4,7 @@
  * and a raw SQL runner, which migrations need for multi-statement scripts.
  */
 import fs from "node:fs/promises";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -27,10 +28,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Where the database lives. A PGlite target may name a `snapshot` (a data folder as PGlite's
+ * `dumpDataDir` writes it) that a new database starts from instead of an empty cluster:
+ * tests start each file from one migrated database rather than running initdb and every
+ * migration again. An existing data folder ignores it.
+ */
 export type DatabaseTarget =
   | { kind: "postgres"; url: string }
-  | { kind: "pglite"; dataDir: string }
-  | { kind: "pglite"; memory: true };
+  | { kind: "pglite"; dataDir: string; snapshot?: Blob }
+  | { kind: "pglite"; memory: true; snapshot?: Blob };
 
 export class DatabaseUnavailableError extends Error {
   constructor(readonly target: string, cause: unknown) {
@@ -71,18 +78,20 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<Database> {
+async function openPGlite(target: ({ dataDir: string } | { memory: true }) & { snapshot?: Blob }): Promise<Database> {
   let lite: PGlite;
   let unlock = async () => undefined as void;
   if ("dataDir" in target) {
     await fs.mkdir(target.dataDir, { recursive: true });
     unlock = await lockDataDir(target.dataDir);
-    lite = await PGlite.create(target.dataDir).catch(async (error: unknown) => {
+    const isNew = !(await fs.stat(path.join(target.dataDir, "PG_VERSION")).catch(() => undefined));
+    const loadDataDir = isNew ? target.snapshot : undefined;
+    lite = await PGlite.create(target.dataDir, { loadDataDir }).catch(async (error: unknown) => {
       await unlock();
       throw error;
     });
   } else {
-    lite = await PGlite.create();
+    lite = await PGlite.create({ loadDataDir: target.snapshot });
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {

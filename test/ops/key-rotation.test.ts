@@ -14,6 +14,7 @@ import { createLogger } from "../../src/shared/log.js";
 import { BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
+import { migratedSnapshot } from "../support/migrated-snapshot.js";
 import { freePort } from "../support/ports.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
@@ -46,7 +47,7 @@ async function start(): Promise<Tessera & { issuer: string }> {
     SMTP_URL: mailbox.url,
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
   });
-  const target = database.target.kind === "postgres" ? database.target : { kind: "pglite" as const, dataDir: path.join(dir, "pglite") };
+  const target = database.target.kind === "postgres" ? database.target : { kind: "pglite" as const, dataDir: path.join(dir, "pglite"), snapshot: await migratedSnapshot() };
   const tessera = await startTessera(config, { log: createLogger(config.log), database: target });
   return { ...tessera, issuer: config.issuer };
 }

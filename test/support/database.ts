@@ -1,10 +1,12 @@
 /**
- * A fresh database for one test file: in-memory PGlite by default, or a new database on the
- * PostgreSQL server named by DATABASE_URL (dropped again by `drop`).
+ * A fresh database for one test file: in-memory PGlite by default, started from the
+ * migrated snapshot (see migrated-snapshot.ts), or a new database on the PostgreSQL server
+ * named by DATABASE_URL (dropped again by `drop`).
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { DatabaseTarget } from "../../src/db/database.js";
+import { migratedSnapshot } from "./migrated-snapshot.js";
 
 export interface TestDatabase {
   target: DatabaseTarget;
@@ -13,7 +15,7 @@ export interface TestDatabase {
 
 export async function freshDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) return { target: { kind: "pglite", memory: true }, drop: async () => undefined };
+  if (!baseUrl) return { target: { kind: "pglite", memory: true, snapshot: await migratedSnapshot() }, drop: async () => undefined };
   const name = `tessera_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(baseUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(baseUrl);
