@@ -92,7 +92,11 @@ module.exports = {
     {
       name: "nothing-imports-http",
       severity: "error",
-      comment: "http/ is the outermost edge: only the composition root assembles it.",
+      comment:
+        "http/ is the outermost edge: it imports the rooms' routes and mounts them, and only the " +
+        "composition root imports http/. Plumbing that the rooms' own route handlers use " +
+        "(form handling, page rendering, API errors) cannot live in http/ for that reason: " +
+        "it belongs in a room the domain may import.",
       from: { path: "^src/", pathNot: ["^src/http/", composition] },
       to: { path: "^src/http/" },
     },
@@ -177,6 +181,5 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
     skipAnalysisNotInRules: true,
-    cache: { folder: "node_modules/.cache/dependency-cruiser", strategy: "content" },
   },
 };

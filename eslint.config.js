@@ -32,18 +32,31 @@ export default tseslint.config(
   js.configs.recommended,
   {
     files: ["**/*.ts"],
-    extends: [tseslint.configs.recommended],
+    extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-misused-promises": "error",
-      "@typescript-eslint/await-thenable": "error",
+      // Adapter and provider hooks (findAccount, claims, adapter methods) are async by
+      // contract; an implementation that needs no await is still right to be async.
+      "@typescript-eslint/require-await": "off",
+      // Services are factories returning objects of closures (no `this`), so passing
+      // `service.method` around is how they are meant to be used.
+      "@typescript-eslint/unbound-method": "off",
+      // It would strip casts that give a library's `any` a type (koa-views' middleware) or
+      // that document a test payload; the no-unsafe-* rules already stop `any` spreading.
+      "@typescript-eslint/no-unnecessary-type-assertion": "off",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allow: [{ from: "lib", name: ["Error", "URL", "URLSearchParams"] }, { from: "package", package: "@types/node", name: ["URL", "URLSearchParams"] }] }],
       "@typescript-eslint/return-await": ["error", "in-try-catch"],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
+  },
+  {
+    files: ["test/**/*.ts", "src/**/*.test.ts"],
+    // Jest's asymmetric matchers (expect.any, expect.stringMatching …) are typed `any` by
+    // @types/jest, so every `toEqual({ … expect.any(String) })` would be reported.
+    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

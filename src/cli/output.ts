@@ -59,7 +59,9 @@ export function formatValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString().replace(/\.\d{3}Z$/, "Z");
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (Array.isArray(value)) return value.length ? value.map(formatValue).join(", ") : "-";
-  return String(value);
+  if (typeof value === "string") return value;
+  // A nested object is shown as JSON rather than "[object Object]".
+  return typeof value === "object" ? JSON.stringify(value) : String(value as number | bigint | symbol);
 }
 
 function writeJson(value: unknown): void {

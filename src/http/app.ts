@@ -25,7 +25,7 @@ export function createApp(deps: { provider: Provider; routers: Router[]; edge?: 
   app.use(sameOriginForms(deps.issuer));
   const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
   // Only /assets touches the file system; every other request skips the lookup.
-  app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? assets(ctx, next) : next()));
+  app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? (assets(ctx, next) as Promise<void>) : next()));
   for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods());
   for (const middleware of deps.edge ?? []) app.use(middleware);
 

@@ -12,7 +12,7 @@ export type InteractionDetails = Awaited<ReturnType<Provider["interactionDetails
 
 export async function loadInteraction(provider: Provider, ctx: Context): Promise<InteractionDetails> {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
-  if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound("interaction uid does not match its cookie");
+  if (details.uid !== (ctx.params as { uid?: string }).uid) throw new errors.SessionNotFound("interaction uid does not match its cookie");
   return details;
 }
 

@@ -192,7 +192,7 @@ describe("DPoP (RFC 9449)", () => {
   test("with a correct hand-made proof (htm, htu, ath) userinfo answers 200", async () => {
     const ok = await userinfo({ authorization: `DPoP ${accessToken}`, dpop: await proof({ htm: "GET", htu: userinfoEndpoint, token: accessToken }) });
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.body).sub).toBe(sub);
+    expect((JSON.parse(ok.body) as { sub?: string }).sub).toBe(sub);
   });
 
   test("without a proof the token is refused, with a DPoP challenge", async () => {

@@ -86,7 +86,7 @@ describe("a registered resource server", () => {
   test("the resource may be repeated at the token endpoint (RFC 8707 §2.2)", async () => {
     const tokens = await codeFlow("openid read write", api, { resource: api });
     const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!)), { audience: api });
-    expect(payload.scope!.toString().split(" ").sort()).toEqual(["read", "write"]);
+    expect((payload.scope as string).split(" ").sort()).toEqual(["read", "write"]);
   });
 
   test("the API's token is not a userinfo token", async () => {

@@ -99,7 +99,7 @@ function expectSelfSubmitting(post: FormPost) {
   const csp = post.headers.get("content-security-policy");
   if (csp) {
     // Whatever policy is sent must allow exactly this inline script (by its hash).
-    const directives = Object.fromEntries(csp.split(";").map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(csp.split(";").map((part) => part.trim().split(/\s+/)).map(([name, ...values]): [string, string[]] => [name ?? "", values]));
     const scriptSources = directives["script-src"] ?? directives["default-src"] ?? [];
     const hash = `'sha256-${createHash("sha256").update(script!).digest("base64")}'`;
     expect(scriptSources).toContain(hash);

@@ -120,7 +120,7 @@ function runHttpie(command: string): Promise<Run> {
       [...harnessFlags, ...args],
       { env: { ...process.env, HTTPIE_CONFIG_DIR: httpieConfigDir, NO_COLOR: "1" }, timeout: 30_000 },
       (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") return reject(error);
+        if (error && typeof error.code !== "number") return reject(error as Error);
         resolve({ exitCode: error ? (error.code as number) : 0, stdout, stderr });
       },
     );
@@ -139,7 +139,7 @@ function json(run: Run): Record<string, unknown> {
 function shWords(line: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile("/bin/sh", ["-c", `printf '%s\\0' ${line}`], (error, stdout) => {
-      if (error) return reject(error);
+      if (error) return reject(error as Error);
       resolve(stdout.split("\0").slice(0, -1));
     });
   });

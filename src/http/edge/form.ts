@@ -25,7 +25,7 @@ export function submittedForm(ctx: { request: unknown }): SubmittedForm {
   return {
     get(name) {
       const value = Object.hasOwn(body, name) ? body[name] : undefined;
-      const first = Array.isArray(value) ? value[0] : value;
+      const first: unknown = Array.isArray(value) ? value[0] : value;
       return typeof first === "string" ? first : "";
     },
   };
