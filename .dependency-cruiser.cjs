@@ -10,15 +10,22 @@
  *   edge            src/http, src/interactions, src/cli, src/demo
  *   composition     src/server.ts and src/main.ts wire everything and are exempt: the
  *                   design names them the place where every room meets.
+ * One exception, narrow and deliberate: src/http/edge/index.ts, the HTTP edge by audience
+ * (pages, JSON APIs, webhooks). Issue 8 has each room mount its own routes on it, and the
+ * design puts it in http/; so rooms with routes (domain rooms, mail's outbox,
+ * confirmation's /confirm page, the edge rooms) may import that one file, and the kit
+ * itself may import only shared/ and config, so it can never pull a room back in.
+ * Everything else in http/ (app assembly, middleware, views) stays unimportable.
  * A rule never forbids what an inner tier needs from a further-in one; each rule says
  * which direction it keeps.
  */
 const leaf = "^src/config\\.ts$";
 const composition = "^src/(server|main)\\.ts$";
 const edge = "^src/(http|interactions|cli|demo)/";
+const edgeKit = "^src/http/edge/index\\.ts$";
 
-/** Everything in src/ outside the given rooms (regex alternatives) and the config leaf. */
-const outside = (rooms) => ({ path: "^src/", pathNot: [`^src/${rooms}/`, leaf] });
+/** Everything in src/ outside the given rooms (regex alternatives), the config leaf and any `also`. */
+const outside = (rooms, also = []) => ({ path: "^src/", pathNot: [`^src/${rooms}/`, leaf, ...also] });
 
 module.exports = {
   forbidden: [
@@ -36,7 +43,7 @@ module.exports = {
         "A room's public surface is its index.ts; other rooms never import a deep path " +
         "(the composition root, which is not inside a room, is not held to this).",
       from: { path: "^src/([^/]+)/" },
-      to: { path: "^src/[^/]+/", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/generated/"] },
+      to: { path: "^src/[^/]+/", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/generated/", edgeKit] },
     },
     {
       name: "shared-is-a-leaf",
@@ -78,7 +85,7 @@ module.exports = {
       severity: "error",
       comment: "mail/ is transport and templates delivered through jobs/: it imports only jobs, db, shared and config.",
       from: { path: "^src/mail/" },
-      to: outside("(mail|jobs|db|generated|shared)"),
+      to: outside("(mail|jobs|db|generated|shared)", [edgeKit]),
     },
     {
       name: "confirmation-is-domain-agnostic",
@@ -87,18 +94,17 @@ module.exports = {
         "Confirmation links know no domain: each domain registers its own intents and handlers, " +
         "so confirmation/ imports only infrastructure (jobs, mail, db, shared, config).",
       from: { path: "^src/confirmation/" },
-      to: outside("(confirmation|mail|jobs|db|generated|shared)"),
+      to: outside("(confirmation|mail|jobs|db|generated|shared)", [edgeKit]),
     },
     {
       name: "nothing-imports-http",
       severity: "error",
       comment:
-        "http/ is the outermost edge: it imports the rooms' routes and mounts them, and only the " +
-        "composition root imports http/. Plumbing that the rooms' own route handlers use " +
-        "(form handling, page rendering, API errors) cannot live in http/ for that reason: " +
-        "it belongs in a room the domain may import.",
+        "http/ is the outermost edge: only the composition root imports it. The one door in " +
+        "is src/http/edge/index.ts, the edge kit rooms mount their routes on; app assembly, " +
+        "middleware and views stay private to http/.",
       from: { path: "^src/", pathNot: ["^src/http/", composition] },
-      to: { path: "^src/http/" },
+      to: { path: "^src/http/", pathNot: edgeKit },
     },
     {
       name: "inner-rooms-do-not-import-the-edge",
@@ -107,7 +113,16 @@ module.exports = {
         "Dependencies point inwards: the edge (http, interactions, cli, demo) uses the domain " +
         "and infrastructure rooms, never the other way round.",
       from: { path: "^src/", pathNot: [edge, composition] },
-      to: { path: edge },
+      to: { path: edge, pathNot: edgeKit },
+    },
+    {
+      name: "http-edge-kit-is-a-leaf",
+      severity: "error",
+      comment:
+        "The HTTP edge kit (src/http/edge/) is imported by every room that has routes, so it " +
+        "imports only shared/ and config: anything more would tie those rooms together.",
+      from: { path: "^src/http/edge/" },
+      to: outside("(http/edge|shared)"),
     },
     {
       name: "nothing-imports-the-cli",
