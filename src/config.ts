@@ -57,10 +57,12 @@ const schema = z
     MAIL_RETRY_BASE_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(30),
     /** Attempts before a mail is given up on (kept as failed for the operator). */
     MAIL_MAX_ATTEMPTS: z.coerce.number({ message: "must be a whole number" }).int().min(1).default(12),
-    /** How often the mail queue is checked for retries that have come due. */
-    MAIL_POLL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(15),
-    /** How often expired protocol artefacts are deleted, in seconds. */
-    PURGE_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1, "must be at least 1").default(3600),
+    /**
+     * How often the job runner looks for work without being told. New jobs wake it at once
+     * (LISTEN/NOTIFY) and it sets a timer for retries and schedule ticks, so this poll only
+     * covers a notification lost while the database connection was down.
+     */
+    JOBS_POLL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -87,14 +89,13 @@ export interface Config {
   log: { level: string; pretty: boolean };
   trustProxy: boolean;
   demoClient: { enabled: boolean; secret: string };
-  purgeIntervalSeconds: number;
+  jobs: { pollSeconds: number };
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
     transport: { kind: "smtp"; url: string } | { kind: "outbox"; dir: string };
     retryBaseSeconds: number;
     maxAttempts: number;
-    pollSeconds: number;
   };
 }
 
@@ -136,7 +137,7 @@ export function parseConfig(env: Env): Config {
       enabled: parsed.DEMO_CLIENT ?? parsed.NODE_ENV !== "production",
       secret: parsed.DEMO_CLIENT_SECRET,
     },
-    purgeIntervalSeconds: parsed.PURGE_INTERVAL_SECONDS,
+    jobs: { pollSeconds: parsed.JOBS_POLL_SECONDS },
     mail: {
       from: parsed.MAIL_FROM,
       transport: parsed.SMTP_URL
@@ -144,7 +145,6 @@ export function parseConfig(env: Env): Config {
         : { kind: "outbox" as const, dir: path.join(dataDir, "outbox") },
       retryBaseSeconds: parsed.MAIL_RETRY_BASE_SECONDS,
       maxAttempts: parsed.MAIL_MAX_ATTEMPTS,
-      pollSeconds: parsed.MAIL_POLL_SECONDS,
     },
   });
 }

@@ -8,6 +8,7 @@ import {
   accountRouter,
   createAccountRepository,
   createAccountService,
+  createNameWriter,
   createEmailService,
   createPasswordResetService,
   createProfileRepository,
@@ -18,7 +19,7 @@ import {
   passwordRouter,
 } from "./accounts/index.js";
 import { confirmationRouter, createConfirmationService } from "./confirmation/index.js";
-import { createOrganisationRepository } from "./orgs/index.js";
+import { createConsentService, createOrganisationRepository } from "./orgs/index.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
@@ -28,9 +29,10 @@ import { createApp } from "./http/app.js";
 import { createEdge, type Edge } from "./http/edge/index.js";
 import { healthRouter } from "./http/health.js";
 import { interactionRouter } from "./interactions/routes.js";
-import { schedulePurge } from "./jobs/purge-expired.js";
+import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
-import { createMailDelivery, createMailQueue, createTransport, outboxRouter } from "./mail/index.js";
+import { createMailQueue, outboxRouter } from "./mail/index.js";
+import { defineBackgroundWork } from "./background.js";
 import {
   accountClient,
   createAdapterFactory,
@@ -53,6 +55,8 @@ import type { Logger } from "./shared/log.js";
 export interface Tessera {
   url: string;
   db: Database;
+  /** The job runner: tests wait for it instead of sleeping. */
+  jobs: Pick<JobRunner, "whenIdle" | "runDue">;
   close(): Promise<void>;
 }
 
@@ -79,18 +83,19 @@ export async function startTessera(
 
     await seedAccountClient(db.prisma, config.issuer);
 
-    const transport = createTransport(config.mail.transport, { clock });
-    const delivery = createMailDelivery({ prisma: db.prisma, transport, from: config.mail.from, clock, log, retryBaseSeconds: config.mail.retryBaseSeconds, maxAttempts: config.mail.maxAttempts, outbox: config.mail.transport.kind === "outbox" });
-    const queue = createMailQueue({ clock });
-    const mail = { enqueue: queue.enqueue, kick: delivery.kick };
+    const jobs = createJobRunner({ repo: createJobRepository(db.prisma), clock, log: log.child({ room: "jobs" }), listen: db.listen, pollSeconds: config.jobs.pollSeconds });
+    const events = createEventLog({ jobs, clock });
+    defineBackgroundWork(jobs, { config, prisma: db.prisma, clock });
+    const mail = createMailQueue({ jobs });
 
     const repo = createAccountRepository(db.prisma);
+    const writeName = createNameWriter({ events });
     const confirmations = createConfirmationService({ prisma: db.prisma, clock, issuer: config.issuer });
-    const accounts = createAccountService({ repo, confirmations, mail });
-    const emails = createEmailService({ repo, confirmations, mail, clock });
-    const passwordReset = createPasswordResetService({ repo, confirmations, mail, endSessions: endSessionsOf });
-    const terms = createTermsService({ prisma: db.prisma, clock });
-    const organisations = createOrganisationRepository(db.prisma);
+    const accounts = createAccountService({ repo, confirmations, mail, events });
+    const emails = createEmailService({ repo, confirmations, mail, events, clock });
+    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, endSessions: endSessionsOf });
+    const terms = createTermsService({ prisma: db.prisma, clock, writeName });
+    const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock),
@@ -123,10 +128,10 @@ export async function startTessera(
         accounts,
         emails,
         session: signedIn,
-        profile: createProfileService({ repo, profiles: createProfileRepository(db.prisma), confirmations, deleteProviderRecords: deleteAccountRecords }),
+        profile: createProfileService({ repo, profiles: createProfileRepository(db.prisma), confirmations, writeName, events, deleteProviderRecords: deleteAccountRecords }),
         organisations,
-        applications: connectedApplications(db.prisma, clock),
-        sessions: accountSessions(db.prisma, clock),
+        applications: connectedApplications(db.prisma, clock, events),
+        sessions: accountSessions(db.prisma, clock, events),
         clock,
       }),
       ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
@@ -141,16 +146,15 @@ export async function startTessera(
       server.once("error", reject);
       server.listen(config.port, config.host, resolve);
     });
-    const stopPurge = schedulePurge({ prisma: db.prisma, clock, log, intervalSeconds: config.purgeIntervalSeconds });
-    const stopDelivery = delivery.start(config.mail.pollSeconds);
+    await jobs.start();
     const { port } = server.address() as AddressInfo;
 
     return {
       url: `http://localhost:${port}`,
       db,
+      jobs,
       async close() {
-        stopPurge();
-        await stopDelivery();
+        await jobs.stop();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();

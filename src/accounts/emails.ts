@@ -9,6 +9,7 @@
  * - changing one's email is: add, verify, make primary.
  */
 import { describeValidity, type ConfirmationService, type Tx } from "../confirmation/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import { type Clock, AppError, FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
@@ -17,8 +18,8 @@ import type { EmailAddress, MailSender } from "./types.js";
 
 export class EmailRuleError extends AppError {}
 
-export function createEmailService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender; clock: Clock }) {
-  const { repo, confirmations, mail, clock } = deps;
+export function createEmailService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender; events: EventRecorder; clock: Clock }) {
+  const { repo, confirmations, mail, events, clock } = deps;
 
   async function ownEmail(userId: string, emailId: string) {
     const email = await repo.findEmail(emailId);
@@ -56,11 +57,12 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       if (!account) throw new EmailRuleError("accounts.not_found", "Your account no longer exists.", 404);
       const added = await repo.transaction(async (tx) => {
         const emailId = await repo.addEmail(tx, userId, address, normalized);
-        if (emailId) await sendVerification(tx, { id: emailId, address, owned: false, normalized }, account.name);
-        return emailId !== undefined;
+        if (!emailId) return false;
+        await sendVerification(tx, { id: emailId, address, owned: false, normalized }, account.name);
+        await events.record(tx, { type: "account.email-added", accountId: userId, email: address });
+        return true;
       });
       if (!added) throw new FormError({ email: "This address is already on your account." }, 409);
-      mail.kick();
       return { address };
     },
 
@@ -70,7 +72,6 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       await confirmations.assertMaySend(intentFor(email), email.id);
       const account = await repo.findById(userId);
       await repo.transaction((tx) => sendVerification(tx, email, account?.name ?? ""));
-      mail.kick();
       return { address: email.address };
     },
 
@@ -86,6 +87,11 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
         }
         throw error;
       }
+      if (!email.verified) {
+        await events.record(tx, { type: "account.email-verified", accountId: email.userId, email: email.address });
+        // The registration address is already primary: confirming it changes email_verified.
+        if (email.primary) await events.record(tx, { type: "account.primary-email-changed", accountId: email.userId, email: email.address, emailVerified: true });
+      }
       return { userId: email.userId, address: email.address };
     },
 
@@ -97,6 +103,7 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       await repo.transaction(async (tx) => {
         await confirmations.revokeAll(tx, "add-email", emailId);
         await repo.deleteEmail(tx, emailId);
+        await events.record(tx, { type: "account.email-removed", accountId: userId, email: email.address });
       });
       return { address: email.address };
     },
@@ -106,7 +113,12 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       if (!email.verified || !email.owned) {
         throw new EmailRuleError("accounts.primary_unverified", "Confirm this address first: only a verified address can be primary.", 409);
       }
-      await repo.transaction((tx) => repo.makePrimary(tx, userId, emailId));
+      if (!email.primary) {
+        await repo.transaction(async (tx) => {
+          await repo.makePrimary(tx, userId, emailId);
+          await events.record(tx, { type: "account.primary-email-changed", accountId: userId, email: email.address, emailVerified: true });
+        });
+      }
       return { address: email.address };
     },
   };

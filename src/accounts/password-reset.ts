@@ -4,6 +4,7 @@
  * whoever knew the old password is signed out.
  */
 import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { hashPassword } from "./password.js";
@@ -15,6 +16,7 @@ export function createPasswordResetService(deps: {
   repo: AccountRepository;
   confirmations: ConfirmationService;
   mail: MailSender;
+  events: EventRecorder;
   endSessions: (tx: Tx, accountId: string, except?: string) => Promise<void>;
 }) {
   const { repo, confirmations, mail } = deps;
@@ -47,7 +49,6 @@ export function createPasswordResetService(deps: {
           variables: { name: owned.name, link: link.url, expiresIn: describeValidity("password-reset") },
         });
       });
-      mail.kick();
       return { address };
     },
 
@@ -62,6 +63,8 @@ export function createPasswordResetService(deps: {
       return confirmations.redeem(key, ["password-reset"], async (confirmation, tx) => {
         await repo.setPassword(tx, confirmation.objectId, passwordHash);
         await deps.endSessions(tx, confirmation.objectId, keepSession);
+        await deps.events.record(tx, { type: "account.password-changed", accountId: confirmation.objectId, via: "reset" });
+        await deps.events.record(tx, { type: "account.sessions-ended", accountId: confirmation.objectId, reason: "password-reset" });
         return { accountId: confirmation.objectId, interactionUid: confirmation.payload.interactionUid };
       });
     },

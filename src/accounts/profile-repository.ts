@@ -1,13 +1,9 @@
-/** The account's name, and deleting the account, in Prisma. */
+/** Deleting the account, in Prisma. */
 import type { Tx } from "../confirmation/index.js";
 import type { PrismaClient } from "../db/index.js";
 
 export function createProfileRepository(prisma: PrismaClient) {
   return {
-    async rename(userId: string, name: string): Promise<void> {
-      await prisma.user.update({ where: { id: userId }, data: { name } });
-    },
-
     /**
      * Deletes the user; its addresses, organisation consents, terms acceptances and sign-in
      * history go with it (ON DELETE CASCADE). Answers the ids its addresses had, or

@@ -9,6 +9,8 @@
  *   of it goes or nothing does.
  */
 import type { ConfirmationService, Tx } from "../confirmation/index.js";
+import type { EventRecorder } from "../jobs/index.js";
+import type { NameWriter } from "./name-writer.js";
 import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import type { ProfileRepository } from "./profile-repository.js";
@@ -26,6 +28,8 @@ export function createProfileService(deps: {
   repo: AccountRepository;
   profiles: ProfileRepository;
   confirmations: ConfirmationService;
+  writeName: NameWriter;
+  events: EventRecorder;
   /** Deletes the account's records in the provider's table, in the given transaction. */
   deleteProviderRecords: (tx: Tx, accountId: string) => Promise<void>;
 }) {
@@ -35,7 +39,7 @@ export function createProfileService(deps: {
       const name = input.trim();
       const problem = nameProblem(name);
       if (problem) throw new FormError({ name: problem });
-      await profiles.rename(accountId, name);
+      await profiles.transaction((tx) => deps.writeName(tx, accountId, name));
       return { name };
     },
 
@@ -47,13 +51,16 @@ export function createProfileService(deps: {
         throw new FormError({ confirmation: `That is not your primary email address. Type ${primary ?? "it"} exactly as shown.` });
       }
       await profiles.transaction(async (tx) => {
-        const emailIds = (await profiles.deleteUser(tx, accountId)) ?? [];
+        const deleted = await profiles.deleteUser(tx, accountId);
+        const emailIds = deleted ?? [];
         await confirmations.revokeAll(tx, "password-reset", accountId);
         for (const emailId of emailIds) {
           await confirmations.revokeAll(tx, "registration", emailId);
           await confirmations.revokeAll(tx, "add-email", emailId);
         }
         await deps.deleteProviderRecords(tx, accountId);
+        // A second delete racing the first found nothing: one deletion, one event.
+        if (deleted) await deps.events.record(tx, { type: "account.deleted", accountId });
       });
     },
   };

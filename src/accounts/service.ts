@@ -4,6 +4,7 @@
  * account, its address, the confirmation link and the mail carrying it in one transaction.
  */
 import { describeValidity, type ConfirmationService } from "../confirmation/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import { FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { nameProblem } from "./profile.js";
@@ -36,8 +37,8 @@ function registrationProblems(input: RegistrationInput): Record<string, string> 
   return problems;
 }
 
-export function createAccountService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender }) {
-  const { repo, confirmations, mail } = deps;
+export function createAccountService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender; events: EventRecorder }) {
+  const { repo, confirmations, mail, events } = deps;
   return {
     findById: (id: string) => repo.findById(id),
 
@@ -56,9 +57,9 @@ export function createAccountService(deps: { repo: AccountRepository; confirmati
             template: "registration",
             variables: { name, link: link.url, expiresIn: describeValidity("registration") },
           });
+          await events.record(tx, { type: "account.registered", accountId: created.account.id, email: address });
           return created.account;
         });
-        mail.kick();
         return account;
       } catch (error) {
         if (error instanceof AddressTakenError) {

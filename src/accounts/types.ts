@@ -23,8 +23,7 @@ export interface RegistrationInput {
 
 export type AccountMailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use";
 
-/** What accounts need from the mail room: queue inside a transaction, then nudge delivery. */
+/** What accounts need from the mail room: queue inside the change's transaction. */
 export interface MailSender {
   enqueue(tx: Tx, message: { to: string; template: AccountMailTemplate; variables: Record<string, string> }): Promise<void>;
-  kick(): void;
 }

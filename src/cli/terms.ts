@@ -8,7 +8,7 @@ import { CliError, printList, printRecord, type OutputOptions } from "./output.j
 
 export function registerTermsCommands(program: Command, context: CliContext): void {
   // The accounts room (web routes included) is loaded only when a terms command runs.
-  const termsService = async (db: Database) => (await import("../accounts/index.js")).createTermsService({ prisma: db.prisma, clock: context.clock });
+  const termsService = async (db: Database) => (await import("../accounts/index.js")).createTermsVersions({ prisma: db.prisma, clock: context.clock });
   const terms = program.command("terms").description("publish and list terms of service versions");
 
   withJson(

@@ -3,3 +3,4 @@ export { describeValidity, intents, type Intent } from "./intents.js";
 export { confirmationRouter, type ConfirmationHandler } from "./routes.js";
 export { createConfirmationService, type ConfirmationService, type Tx } from "./service.js";
 export type { Confirmation, CreatedLink, Payload } from "./types.js";
+export { purgeConfirmations, purgeConfirmationsHandler } from "./purge.js";

@@ -25,6 +25,11 @@ export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /**
+   * LISTEN on a channel: `onNotify` runs for each NOTIFY committed to it, by this process or
+   * another. Resolves to the unsubscribe.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -62,9 +67,18 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseUnavailableError(redactUrl(url), error);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listeners = new Set<ListenConnection>();
   return {
     kind: "postgres",
     prisma,
+    listen: async (channel, onNotify) => {
+      const connection = listenOnPostgres(url, channel, onNotify);
+      listeners.add(connection);
+      return async () => {
+        listeners.delete(connection);
+        await connection.close();
+      };
+    },
     sql: {
       exec: async (script) => {
         await pool.query(script);
@@ -72,6 +86,7 @@ async function openPostgres(url: string): Promise<Database> {
       query: async <Row>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as Row[],
     },
     close: async () => {
+      await Promise.all([...listeners].map((connection) => connection.close()));
       await prisma.$disconnect();
       await pool.end();
     },
@@ -97,6 +112,13 @@ async function openPGlite(target: ({ dataDir: string } | { memory: true }) & { s
   return {
     kind: "pglite",
     prisma,
+    // PGlite delivers notifications of the queries it runs to its own listeners.
+    listen: async (channel, onNotify) => {
+      const unlisten = await lite.listen(channel, () => onNotify());
+      return async () => {
+        if (!lite.closed) await unlisten();
+      };
+    },
     sql: {
       exec: async (script) => {
         await lite.exec(script);
@@ -107,6 +129,65 @@ async function openPGlite(target: ({ dataDir: string } | { memory: true }) & { s
       await prisma.$disconnect();
       await lite.close();
       await unlock();
+    },
+  };
+}
+
+interface ListenConnection {
+  close(): Promise<void>;
+}
+
+/**
+ * A dedicated connection (LISTEN holds its session, so it cannot come from the pool) that
+ * reconnects after a failure. Notifications sent while it is down are lost; callers poll as
+ * well, so a missed one only delays work.
+ */
+function listenOnPostgres(url: string, channel: string, onNotify: () => void, retryMs = 2_000): ListenConnection {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    if (closed) return;
+    const attempt = new pg.Client({ connectionString: url });
+    attempt.on("notification", (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    attempt.on("error", () => {
+      void attempt.end().catch(() => undefined);
+      scheduleReconnect();
+    });
+    try {
+      await attempt.connect();
+      await attempt.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch {
+      await attempt.end().catch(() => undefined);
+      scheduleReconnect();
+      return;
+    }
+    if (closed) {
+      await attempt.end().catch(() => undefined);
+      return;
+    }
+    client = attempt;
+    // Jobs committed while there was no listener would otherwise wait for the poll.
+    onNotify();
+  };
+  const scheduleReconnect = () => {
+    client = undefined;
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, retryMs);
+    retry.unref();
+  };
+  void connect();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
     },
   };
 }

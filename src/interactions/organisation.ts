@@ -6,14 +6,14 @@
 import type { Context } from "koa";
 import { scopeWords } from "../accounts/index.js";
 import type Provider from "oidc-provider";
-import type { OrganisationRepository } from "../orgs/index.js";
+import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
 import { field, type Form } from "./form.js";
 import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
 import { render } from "./render.js";
 
 interface Deps {
-  organisations: OrganisationRepository;
+  organisations: OrganisationRepository & ConsentService;
   clock: Clock;
 }
 

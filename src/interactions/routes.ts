@@ -8,7 +8,7 @@ import { koaBody } from "koa-body";
 import type Provider from "oidc-provider";
 import type { AccountService, EmailService, TermsService } from "../accounts/index.js";
 import { tesseraPrompts, tesseraReasons } from "../oidc/index.js";
-import type { OrganisationRepository } from "../orgs/index.js";
+import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
 import { showConsent, submitConsent } from "./consent.js";
 import { showCooloff } from "./cooloff.js";
@@ -35,7 +35,7 @@ export interface InteractionDeps {
   accounts: AccountService;
   emails: EmailService;
   terms: TermsService;
-  organisations: OrganisationRepository;
+  organisations: OrganisationRepository & ConsentService;
   clock: Clock;
   resourceServerName(identifier: string): Promise<string | undefined>;
 }

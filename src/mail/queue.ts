@@ -1,12 +1,13 @@
 /**
- * Puts mail in the OutboundMail table for delivery.ts to send. The row is written with the
- * caller's transaction client, so a mail exists if and only if the change that caused it
- * commits: a rolled-back sign-up sends no confirmation, and a committed one cannot lose its
- * mail to a crash or a mail server outage. Template and variables are checked here, where
- * the caller can still fix them, not at delivery time.
+ * Queues mail as a `mail.send` job, written with the caller's transaction client: a mail
+ * exists if and only if the change that caused it commits — a rolled-back sign-up sends no
+ * confirmation, and a committed one cannot lose its mail to a crash or a mail server
+ * outage. Template and variables are checked here, where the caller can still fix them,
+ * not at delivery time.
  */
 import type { Prisma } from "../db/index.js";
-import { systemClock, type Clock } from "../shared/index.js";
+import type { JobQueue } from "../jobs/index.js";
+import { sendMail } from "./send-mail.js";
 import { isMailTemplate, missingVariables, pickVariables, type MailTemplate } from "./templates.js";
 
 export interface QueuedMail {
@@ -20,23 +21,14 @@ export interface MailQueue {
   enqueue(tx: Prisma.TransactionClient, message: QueuedMail): Promise<void>;
 }
 
-export function createMailQueue(deps: { clock?: Clock } = {}): MailQueue {
-  const clock = deps.clock ?? systemClock;
-  const enqueue = async (tx: Prisma.TransactionClient, message: QueuedMail) => {
-    assertSendable(message);
-    const now = clock.now();
-    await tx.outboundMail.create({
-      data: {
-        recipient: message.to,
-        template: message.template,
-        // Only what the template uses is stored: these rows hold confirmation links.
-        variables: pickVariables(message.template, message.variables),
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    });
+export function createMailQueue(deps: { jobs: JobQueue }): MailQueue {
+  return {
+    async enqueue(tx, message) {
+      assertSendable(message);
+      // Only what the template uses is stored: these rows hold confirmation links.
+      await deps.jobs.enqueue(tx, sendMail, { to: message.to, template: message.template, variables: pickVariables(message.template, message.variables) });
+    },
   };
-  return { enqueue };
 }
 
 function assertSendable(message: QueuedMail): void {

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "../db/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
 
@@ -30,7 +31,7 @@ interface SessionPayload {
 
 const handleOf = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
 
-export function accountSessions(prisma: PrismaClient, clock: Clock) {
+export function accountSessions(prisma: PrismaClient, clock: Clock, events: EventRecorder) {
   function rowsOf(accountId: string) {
     return prisma.oidcModel.findMany({
       where: {
@@ -67,10 +68,13 @@ export function accountSessions(prisma: PrismaClient, clock: Clock) {
     async end(accountId: string, handle: string): Promise<boolean> {
       const row = (await rowsOf(accountId)).find((candidate) => handleOf(candidate.id) === handle);
       if (!row) return false;
-      const { count } = await prisma.oidcModel.deleteMany({
-        where: { model: "Session", id: row.id, payload: { path: ["accountId"], equals: accountId } },
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.oidcModel.deleteMany({
+          where: { model: "Session", id: row.id, payload: { path: ["accountId"], equals: accountId } },
+        });
+        if (count) await events.record(tx, { type: "account.sessions-ended", accountId, reason: "account-page" });
+        return count > 0;
       });
-      return count > 0;
     },
   };
 }

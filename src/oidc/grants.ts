@@ -11,6 +11,7 @@
  *   out (its grant only lets the account pages know who is signed in).
  */
 import type { PrismaClient, Prisma } from "../db/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
 
@@ -47,7 +48,7 @@ function ofAccount(accountId: string, now: Date, clientId?: string): Prisma.Oidc
   };
 }
 
-export function connectedApplications(prisma: PrismaClient, clock: Clock) {
+export function connectedApplications(prisma: PrismaClient, clock: Clock, events: EventRecorder) {
   async function clientNames(ids: string[]): Promise<Map<string, string>> {
     const clients = await prisma.client.findMany({ where: { id: { in: ids } }, select: { id: true, metadata: true } });
     return new Map(clients.map((client) => [client.id, (client.metadata as { client_name?: string }).client_name ?? client.id]));
@@ -76,8 +77,10 @@ export function connectedApplications(prisma: PrismaClient, clock: Clock) {
       const revoked = await prisma.$transaction(async (tx) => {
         const grants = await tx.oidcModel.findMany({ where: ofAccount(accountId, clock.now(), clientId), select: { id: true } });
         const ids = grants.map((grant) => grant.id);
-        if (ids.length) await tx.oidcModel.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: "Grant", id: { in: ids } }] } });
-        return ids.length > 0;
+        if (!ids.length) return false;
+        await tx.oidcModel.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: "Grant", id: { in: ids } }] } });
+        await events.record(tx, { type: "account.application-revoked", accountId, clientId });
+        return true;
       });
       return revoked ? { name: (await clientNames([clientId])).get(clientId) ?? clientId } : undefined;
     },

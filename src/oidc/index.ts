@@ -24,3 +24,4 @@ export { accountSessions } from "./account-sessions.js";
 export { connectedApplications } from "./grants.js";
 export { resourceServerLookup, resourceServerNames } from "./resource-servers.js";
 export { registrationPolicyName } from "./registration-policy.js";
+export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";

@@ -41,20 +41,6 @@ export function createOrganisationRepository(prisma: PrismaClient) {
       return Boolean(row && !row.withdrawnAt);
     },
 
-    async grantConsent(userId: string, organisationId: string, at: Date): Promise<void> {
-      await prisma.organisationConsent.upsert({
-        where: { userId_organisationId: { userId, organisationId } },
-        create: { userId, organisationId, grantedAt: at },
-        update: { grantedAt: at, withdrawnAt: null },
-      });
-    },
-
-    /** Answers whether there was a consent to withdraw. */
-    async withdrawConsent(userId: string, organisationId: string, at: Date): Promise<boolean> {
-      const { count } = await prisma.organisationConsent.updateMany({ where: { userId, organisationId, withdrawnAt: null }, data: { withdrawnAt: at } });
-      return count > 0;
-    },
-
     async clientIdsOf(organisationId: string): Promise<string[]> {
       return (await prisma.client.findMany({ where: { organisationId }, select: { id: true } })).map((client) => client.id);
     },

@@ -2,3 +2,4 @@
 export * from "./clock.js";
 export * from "./errors.js";
 export * from "./log.js";
+export * from "./events.js";

@@ -1,5 +1,5 @@
 /** `tessera terms …`: the version published last is the current one users are asked to accept. */
-import { createTermsService } from "../../src/accounts/index.js";
+import { createTermsVersions } from "../../src/accounts/index.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
 
@@ -26,7 +26,7 @@ test("terms publish makes the new version current", async () => {
 
   const listed = await cli.json<TermsJson[]>("terms", "list");
   expect(listed.map((terms) => [terms.version, terms.current])).toEqual([["2026-11", true], ["2026-01", false]]);
-  const current = await cli.withDatabase((db) => createTermsService({ prisma: db.prisma, clock: systemClock }).current());
+  const current = await cli.withDatabase((db) => createTermsVersions({ prisma: db.prisma, clock: systemClock }).current());
   expect(current).toMatchObject({ version: "2026-11", url: "https://tessera.example/terms" });
 
   const text = await cli.run("terms", "list");

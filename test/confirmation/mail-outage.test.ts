@@ -1,7 +1,7 @@
 /**
  * The mail server is down when someone signs up: the sign-up still succeeds, the mail waits
- * in outbound_mail with the error, and once the server is back it arrives by itself (the
- * harness sets MAIL_RETRY_BASE_SECONDS=1 and MAIL_POLL_SECONDS=1; only SMTP_URL is
+ * as a job with the error, and once the server is back it arrives by itself (the
+ * harness sets MAIL_RETRY_BASE_SECONDS=1 and JOBS_POLL_SECONDS=1; only SMTP_URL is
  * overridden here, as options.env is spread over the harness's settings).
  */
 import { newPerson, type Person } from "../support/browser-session.js";
@@ -12,10 +12,9 @@ import { BrowserSession } from "../support/browser-session.js";
 
 interface MailRow {
   id: string;
-  recipient: string;
   attempts: number;
   last_error: string | null;
-  status: string;
+  state: string;
 }
 
 let tessera: TestTessera;
@@ -34,12 +33,12 @@ afterAll(async () => {
   await lateSmtp?.close();
 });
 
-const rowsFor = (address: string) => tessera.db.sql.query<MailRow>("SELECT * FROM outbound_mail WHERE recipient = $1", [address]);
+const rowsFor = (address: string) => tessera.db.sql.query<MailRow>("SELECT id, attempts, last_error, state FROM job WHERE kind = 'mail.send' AND payload->>'to' = $1", [address]);
 
 test("the override took: Tessera sends to the dead port, not to the harness's mailbox", () => {
   expect(tessera.config.mail.transport).toEqual({ kind: "smtp", url: `smtp://127.0.0.1:${smtpPort}` });
   expect(tessera.config.mail.retryBaseSeconds).toBe(1);
-  expect(tessera.config.mail.pollSeconds).toBe(1);
+  expect(tessera.config.jobs.pollSeconds).toBe(1);
 });
 
 test("with the mail server down, sign-up still succeeds and the user sees \"A link is on its way\"; the mail waits with its error", async () => {
@@ -52,7 +51,7 @@ test("with the mail server down, sign-up still succeeds and the user sees \"A li
   expect(await tessera.db.prisma.email.count({ where: { normalized: person.email.toLowerCase() } })).toBe(1);
 
   const row = await eventually(async () => (await rowsFor(person.email)).find((candidate) => candidate.attempts >= 1 && candidate.last_error), 5000, "a failed delivery attempt");
-  expect(row.status).toBe("pending");
+  expect(row.state).toBe("ready");
   expect(row.last_error).toMatch(/ECONNREFUSED/);
   expect(row.last_error).toContain(String(smtpPort));
   expect(tessera.mailbox.messages).toHaveLength(0);

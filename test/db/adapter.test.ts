@@ -5,7 +5,7 @@
 import { errors, type AdapterPayload } from "oidc-provider";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
-import { purgeExpired } from "../../src/jobs/purge-expired.js";
+import { purgeExpired } from "../../src/oidc/purge-expired.js";
 import { createAdapterFactory } from "../../src/oidc/index.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 

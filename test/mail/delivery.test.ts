@@ -1,6 +1,7 @@
 /**
- * The mail queue and its delivery against the real database (PGlite, or PostgreSQL when
- * DATABASE_URL is set) and a real SMTP server in the test, with a clock the test moves.
+ * The mail queue and its delivery on the job runner, against the real database (PGlite, or
+ * PostgreSQL when DATABASE_URL is set) and a real SMTP server in the test, with a clock the
+ * test moves.
  */
 import fs from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -12,23 +13,14 @@ import { pino } from "pino";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
 import { viewRenderer } from "../../src/http/views.js";
-import {
-  createMailDelivery,
-  createMailQueue,
-  createTransport,
-  outboxRouter,
-  readOutbox,
-  type MailDeliveryDeps,
-  type MailQueue,
-  type QueuedMail,
-} from "../../src/mail/index.js";
+import { createJobRepository, createJobRunner, type JobRunner } from "../../src/jobs/index.js";
+import { createMailQueue, createTransport, outboxRouter, readOutbox, sendMail, sendMailHandler, type QueuedMail, type Transporter } from "../../src/mail/index.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 import { freePort, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 let database: TestDatabase;
 let db: Database;
 let smtp: TestSmtpServer;
-let queue: MailQueue;
 let now = new Date();
 const clock = { now: () => now };
 const later = (seconds: number) => {
@@ -42,7 +34,6 @@ beforeAll(async () => {
   db = await openDatabase(database.target);
   await applyMigrations(db.sql);
   smtp = await startSmtpServer();
-  queue = createMailQueue({ clock });
 });
 afterAll(async () => {
   await smtp?.close();
@@ -50,22 +41,27 @@ afterAll(async () => {
   await database?.drop();
 });
 beforeEach(async () => {
-  await db.prisma.outboundMail.deleteMany();
+  await db.prisma.job.deleteMany();
   logLines = [];
 });
 
-function delivery(overrides: Partial<MailDeliveryDeps> = {}) {
-  return createMailDelivery({
-    prisma: db.prisma,
-    transport: createTransport({ kind: "smtp", url: smtp.url }),
-    from: "Tessera <no-reply@tessera.test>",
-    clock,
-    log,
-    retryBaseSeconds: 30,
-    maxAttempts: 3,
-    ...overrides,
-  });
+/** A job runner that sends mail (one per simulated Tessera process), with no jitter. */
+function delivery(overrides: { transport?: Transporter; maxAttempts?: number; outbox?: boolean } = {}): JobRunner {
+  const runner = createJobRunner({ repo: createJobRepository(db.prisma), clock, log, listen: db.listen, pollSeconds: 3600, random: () => 0.5 });
+  runner.define(
+    sendMail,
+    sendMailHandler({
+      transport: overrides.transport ?? createTransport({ kind: "smtp", url: smtp.url }),
+      from: "Tessera <no-reply@tessera.test>",
+      messageIdHost: "id.example.test",
+      retryBaseSeconds: 30,
+      maxAttempts: overrides.maxAttempts ?? 3,
+      outbox: overrides.outbox ?? false,
+    }),
+  );
+  return runner;
 }
+const queue = createMailQueue({ jobs: { enqueue: (tx, type, payload, options) => delivery().enqueue(tx, type, payload, options) } });
 
 const registration = (to: string, key = "k3y"): QueuedMail => ({
   to,
@@ -74,11 +70,11 @@ const registration = (to: string, key = "k3y"): QueuedMail => ({
 });
 
 const enqueue = (message: QueuedMail) => db.prisma.$transaction((tx) => queue.enqueue(tx, message));
-const rowFor = (to: string) => db.prisma.outboundMail.findFirst({ where: { recipient: to } });
+const rowFor = (to: string) => db.prisma.job.findFirst({ where: { kind: "mail.send", payload: { path: ["to"], equals: to } } });
 
 test("a queued mail is delivered with an HTML and a text part, and its row is deleted", async () => {
   await enqueue(registration("ana@example.test", "first-key"));
-  expect(await delivery().deliverDue()).toBe(1);
+  expect(await delivery().runDue()).toBe(1);
 
   const mail = await smtp.waitForMail((received) => received.to === "ana@example.test");
   expect(mail.subject).toBe("Confirm your email address");
@@ -86,6 +82,7 @@ test("a queued mail is delivered with an HTML and a text part, and its row is de
   expect(mail.html).toContain('href="https://id.example.test/confirm/first-key"');
   expect(mail.links).toEqual(["https://id.example.test/confirm/first-key"]);
   expect(await rowFor("ana@example.test")).toBeNull();
+  expect(mail.messageId).toMatch(/^<[0-9a-f-]{36}@id\.example\.test>$/);
   // SMTP mode never logs what a mail says: its variables hold confirmation links.
   expect(JSON.stringify(logLines)).not.toContain("first-key");
 });
@@ -96,8 +93,8 @@ test("a mail queued in a transaction that rolls back is never sent", async () =>
     throw new Error("the change that caused the mail failed");
   });
   await expect(failedChange).rejects.toThrow("the change that caused the mail failed");
-  expect(await delivery().deliverDue()).toBe(0);
-  expect(await db.prisma.outboundMail.count()).toBe(0);
+  expect(await delivery().runDue()).toBe(0);
+  expect(await db.prisma.job.count()).toBe(0);
   expect(smtp.messages.filter((mail) => mail.to === "rolled-back@example.test")).toEqual([]);
 });
 
@@ -106,22 +103,22 @@ test("a mail server that is down delays the mail until it is back, then the mail
   const mailer = delivery({ transport: createTransport({ kind: "smtp", url: `smtp://127.0.0.1:${port}` }) });
   await enqueue(registration("later@example.test", "retry-key"));
 
-  expect(await mailer.deliverDue()).toBe(0);
+  expect(await mailer.runDue()).toBe(1);
   const waiting = await rowFor("later@example.test");
-  expect(waiting).toMatchObject({ attempts: 1, status: "pending" });
+  expect(waiting).toMatchObject({ attempts: 1, state: "ready" });
   expect(waiting?.lastError).toMatch(/ECONNREFUSED/);
-  expect(waiting?.nextAttemptAt.getTime()).toBe(now.getTime() + 30_000);
-  expect(logLines.some((line) => line.msg === "mail delivery failed; it will be retried")).toBe(true);
+  expect(waiting?.runAt.getTime()).toBe(now.getTime() + 30_000);
+  expect(logLines.some((line) => line.msg === "job failed; it will be retried" && line.kind === "mail.send")).toBe(true);
   expect(JSON.stringify(logLines)).not.toContain("retry-key");
 
   // Not due yet: nothing is attempted.
-  expect(await mailer.deliverDue()).toBe(0);
+  expect(await mailer.runDue()).toBe(0);
   expect((await rowFor("later@example.test"))?.attempts).toBe(1);
 
   const revived = await startSmtpServer(port);
   try {
     later(31);
-    expect(await mailer.deliverDue()).toBe(1);
+    expect(await mailer.runDue()).toBe(1);
     const mail = await revived.waitForMail((received) => received.to === "later@example.test");
     expect(mail.links).toEqual(["https://id.example.test/confirm/retry-key"]);
     expect(await rowFor("later@example.test")).toBeNull();
@@ -130,27 +127,27 @@ test("a mail server that is down delays the mail until it is back, then the mail
   }
 });
 
-test("the retry delay doubles, and after maxAttempts failures the mail is kept as failed", async () => {
+test("the retry delay doubles, and after maxAttempts failures the mail is kept as a dead job", async () => {
   const port = await freePort();
   const mailer = delivery({ transport: createTransport({ kind: "smtp", url: `smtp://127.0.0.1:${port}` }), maxAttempts: 3 });
   await enqueue(registration("never@example.test"));
 
-  await mailer.deliverDue();
-  expect((await rowFor("never@example.test"))?.nextAttemptAt.getTime()).toBe(now.getTime() + 30_000);
+  await mailer.runDue();
+  expect((await rowFor("never@example.test"))?.runAt.getTime()).toBe(now.getTime() + 30_000);
   later(30);
-  await mailer.deliverDue();
-  expect((await rowFor("never@example.test"))?.nextAttemptAt.getTime()).toBe(now.getTime() + 60_000);
+  await mailer.runDue();
+  expect((await rowFor("never@example.test"))?.runAt.getTime()).toBe(now.getTime() + 60_000);
   later(60);
-  await mailer.deliverDue();
+  await mailer.runDue();
 
   const failed = await rowFor("never@example.test");
-  expect(failed).toMatchObject({ attempts: 3, status: "failed" });
+  expect(failed).toMatchObject({ attempts: 3, state: "dead" });
   expect(failed?.lastError).toMatch(/ECONNREFUSED/);
   const gaveUp = logLines.find((line) => line.level === 50);
-  expect(gaveUp).toMatchObject({ msg: "mail delivery failed for the last time; the mail is kept as failed", attempts: 3 });
+  expect(gaveUp).toMatchObject({ msg: "job failed for the last time; it is kept as dead", kind: "mail.send", attempt: 3 });
 
   later(86_400);
-  expect(await mailer.deliverDue()).toBe(0);
+  expect(await mailer.runDue()).toBe(0);
   expect((await rowFor("never@example.test"))?.attempts).toBe(3);
 });
 
@@ -159,37 +156,36 @@ test("two processes delivering at the same time send each mail exactly once", as
   for (const to of recipients) await enqueue(registration(to));
   const [first, second] = [delivery(), delivery()];
 
-  const sent = await Promise.all([first.deliverDue(), second.deliverDue(), first.deliverDue(), second.deliverDue()]);
+  const sent = await Promise.all([first.runDue(), second.runDue(), first.runDue(), second.runDue()]);
 
   expect(sent.reduce((sum, count) => sum + count, 0)).toBe(recipients.length);
   for (const to of recipients) {
     expect(smtp.messages.filter((mail) => mail.to === to)).toHaveLength(1);
   }
-  expect(await db.prisma.outboundMail.count()).toBe(0);
+  expect(await db.prisma.job.count()).toBe(0);
 });
 
-test("kick sends at once without waiting for the poll, and stop waits for the running pass", async () => {
+test("a started runner sends a committed mail at once, woken by the commit's NOTIFY (its poll is an hour)", async () => {
   const mailer = delivery();
-  const stop = mailer.start(3600);
+  await mailer.start();
   try {
-    await enqueue(registration("kicked@example.test"));
-    mailer.kick();
-    await smtp.waitForMail((received) => received.to === "kicked@example.test");
+    await enqueue(registration("woken@example.test"));
+    await smtp.waitForMail((received) => received.to === "woken@example.test");
   } finally {
-    await stop();
+    await mailer.stop();
   }
-  expect(await rowFor("kicked@example.test")).toBeNull();
+  expect(await rowFor("woken@example.test")).toBeNull();
 });
 
 test("a mail that is not due is left alone; one that is due goes out", async () => {
   await enqueue(registration("due@example.test"));
   later(-60);
   try {
-    expect(await delivery().deliverDue()).toBe(0);
+    expect(await delivery().runDue()).toBe(0);
   } finally {
     later(60);
   }
-  expect(await delivery().deliverDue()).toBe(1);
+  expect(await delivery().runDue()).toBe(1);
 });
 
 describe("the development outbox", () => {
@@ -201,19 +197,18 @@ describe("the development outbox", () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const outboxDelivery = () =>
-    delivery({ transport: createTransport({ kind: "outbox", dir }, { clock }), outbox: true });
+  const outboxDelivery = () => delivery({ transport: createTransport({ kind: "outbox", dir }, { clock }), outbox: true });
 
   test("each mail is written as .eml plus a .json sidecar; readOutbox lists them newest first", async () => {
     await enqueue(registration("first@example.test", "older"));
-    expect(await outboxDelivery().deliverDue()).toBe(1);
+    expect(await outboxDelivery().runDue()).toBe(1);
     later(5);
     await enqueue({
       to: "second@example.test",
       template: "password-reset",
       variables: { name: "Bo", link: "https://id.example.test/reset/newer", expiresIn: "1 hour" },
     });
-    expect(await outboxDelivery().deliverDue()).toBe(1);
+    expect(await outboxDelivery().runDue()).toBe(1);
 
     const files = (await fs.readdir(dir)).sort();
     expect(files.filter((file) => file.endsWith(".eml"))).toHaveLength(2);
@@ -233,12 +228,12 @@ describe("the development outbox", () => {
     const parsed = await PostalMime.parse(eml);
     expect(parsed.subject).toBe("Reset your Tessera password");
     expect(parsed.html).toContain('href="https://id.example.test/reset/newer"');
-    expect(await db.prisma.outboundMail.count()).toBe(0);
+    expect(await db.prisma.job.count()).toBe(0);
   });
 
   test("each mail's links are logged so sign-up can be finished from the terminal", async () => {
     await enqueue(registration("newcomer@example.test", "from-the-log"));
-    await outboxDelivery().deliverDue();
+    await outboxDelivery().runDue();
     expect(logLines.find((line) => line.msg === "mail written to the development outbox")).toMatchObject({
       level: 30,
       to: "newcomer@example.test",
@@ -267,7 +262,7 @@ describe("the development outbox", () => {
       expect(await page()).toContain("Mails will appear here when Tessera sends them");
 
       await enqueue(registration("<b>page</b>@example.test", "on-the-page"));
-      await outboxDelivery().deliverDue();
+      await outboxDelivery().runDue();
       const html = await page();
       expect(html).toContain("<title>Development outbox · Tessera</title>");
       expect(html).toContain("Confirm your email address");
@@ -283,5 +278,5 @@ describe("the development outbox", () => {
 test("enqueue refuses a mail that cannot be rendered, in the caller's transaction", async () => {
   const broken = { to: "x@example.test", template: "password-reset", variables: { name: "Ana" } } as const;
   await expect(enqueue(broken)).rejects.toThrow(/password-reset needs link, expiresIn/);
-  expect(await db.prisma.outboundMail.count()).toBe(0);
+  expect(await db.prisma.job.count()).toBe(0);
 });

@@ -17,6 +17,8 @@ export interface ReceivedMail {
   html: string;
   /** Every http(s) URL in the text part. */
   links: string[];
+  /** The Message-ID header, angle brackets included. */
+  messageId: string;
 }
 
 export interface TestSmtpServer {
@@ -91,5 +93,6 @@ async function parse(raw: Buffer): Promise<ReceivedMail> {
     text,
     html: email.html ?? "",
     links: text.match(/https?:\/\/[^\s<>"']+/g) ?? [],
+    messageId: email.messageId ?? "",
   };
 }

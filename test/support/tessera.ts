@@ -42,7 +42,7 @@ export async function startTestTessera(
     DEMO_CLIENT: "true",
     SMTP_URL: mailbox.url,
     MAIL_RETRY_BASE_SECONDS: "1",
-    MAIL_POLL_SECONDS: "1",
+    JOBS_POLL_SECONDS: "1",
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });

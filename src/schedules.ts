@@ -1,0 +1,13 @@
+/**
+ * Every recurring job Tessera runs, in one place (cron, UTC). Each tick runs once across all
+ * Tessera processes sharing the database; `tessera jobs schedules` lists them with their
+ * last and next ticks.
+ */
+import { purgeConfirmations } from "./confirmation/index.js";
+import type { Schedule } from "./jobs/index.js";
+import { purgeExpiredArtefacts } from "./oidc/index.js";
+
+export const schedules: readonly Schedule[] = [
+  { name: "purge-expired-artefacts", cron: "17 * * * *", job: purgeExpiredArtefacts, description: "delete expired sessions, codes and tokens" },
+  { name: "purge-confirmations", cron: "43 3 * * *", job: purgeConfirmations, description: "delete confirmation links expired over 30 days ago" },
+];

@@ -1,0 +1,25 @@
+/**
+ * What happened to an account, as the services that make the change record it (in the
+ * change's own transaction). Subscribers — mail, the account-update push, the audit trail,
+ * plans — react to these instead of being called by every writer. Values are the state
+ * after the change; nothing secret (no password, hash, token or link) is ever part of one.
+ */
+export type DomainEvent =
+  | { type: "account.registered"; accountId: string; email: string }
+  | { type: "account.name-changed"; accountId: string; name: string }
+  | { type: "account.primary-email-changed"; accountId: string; email: string; emailVerified: boolean }
+  | { type: "account.email-added"; accountId: string; email: string }
+  | { type: "account.email-verified"; accountId: string; email: string }
+  | { type: "account.email-removed"; accountId: string; email: string }
+  | { type: "account.password-changed"; accountId: string; via: "reset" | "set" }
+  /** password-reset: every session but the resetting browser's; account-page: the one the user chose. */
+  | { type: "account.sessions-ended"; accountId: string; reason: "password-reset" | "account-page" }
+  | { type: "account.organisation-consent-given"; accountId: string; organisationId: string }
+  | { type: "account.organisation-consent-withdrawn"; accountId: string; organisationId: string }
+  | { type: "account.application-revoked"; accountId: string; clientId: string }
+  | { type: "account.deleted"; accountId: string };
+
+export type DomainEventType = DomainEvent["type"];
+
+/** A recorded event as subscribers receive it. */
+export type RecordedEvent = DomainEvent & { id: string; occurredAt: string };
