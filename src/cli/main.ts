@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.js";
 import { registerClientCommands } from "./clients.js";
+import { registerJobCommands } from "./jobs.js";
 import { createCliContext } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerOrgCommands } from "./orgs.js";
@@ -21,7 +22,7 @@ const { version } = JSON.parse(fs.readFileSync(new URL("../../package.json", imp
 function buildProgram(): Command {
   const context = createCliContext();
   const program = new Command("tessera")
-    .description("Operate Tessera: organisations, clients, resource servers, users, signing keys and terms of service.\nSettings come from the environment, as for `npm start`.")
+    .description("Operate Tessera: organisations, clients, resource servers, users, signing keys, terms of service and background jobs.\nSettings come from the environment, as for `npm start`.")
     .version(version)
     // Options before the command belong to tessera itself, so `terms publish --version` is the command's.
     .enablePositionalOptions()
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerUserCommands(program, context);
   registerKeyCommands(program, context);
   registerTermsCommands(program, context);
+  registerJobCommands(program, context);
   return program;
 }
 
