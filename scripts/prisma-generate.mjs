@@ -3,6 +3,7 @@
  * generation (the CLI alone takes seconds to load, and this runs before every start).
  * `prisma generate` does not use the schema engine, but the CLI looks for one first and
  * tries to download it when it is missing; pointing it at any existing file skips that.
+ * Generating takes about 20 seconds, so it says what it is doing rather than stay silent.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,6 +16,9 @@ const digest = createHash("sha256").update(prismaVersion).update(fs.readFileSync
 
 const current = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(`${output}/client.ts`);
 if (!current) {
+  // stderr, so that a CLI command's --json output on stdout stays clean.
+  const started = Date.now();
+  process.stderr.write("tessera: generating the database client for this schema (first start, or the schema changed; this takes 10 to 30 seconds)...\n");
   const result = spawnSync("npx", ["--no-install", "prisma", "generate"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: {
@@ -25,4 +29,5 @@ if (!current) {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
   fs.writeFileSync(stamp, digest);
+  process.stderr.write(`tessera: database client generated in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }

@@ -149,6 +149,21 @@ export function parseConfig(env: Env): Config {
   });
 }
 
+/**
+ * The settings of this process: the environment, completed by a `.env` file in the working
+ * directory when there is one (read with Node's own loader, which never replaces a variable
+ * the environment already sets — so a deployment's real settings win over a leftover file).
+ */
 export function loadConfig(): Config {
+  loadEnvFile(".env");
   return parseConfig(process.env);
+}
+
+function loadEnvFile(file: string): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new ConfigError([`${file} cannot be read (${error instanceof Error ? error.message : String(error)})`]);
+  }
 }

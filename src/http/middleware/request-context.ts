@@ -2,6 +2,9 @@
  * Gives every request an id (the caller's X-Request-Id when it looks sane, else a new
  * one), echoes it in the response, and logs one line when the response is finished —
  * including the provider's responses, which bypass Koa's own response handling.
+ * A passing health probe is logged at debug: load balancers and orchestrators ask every few
+ * seconds, and at info their lines would drown the requests people make. A failing probe
+ * stays at info (the health route also logs why it failed).
  */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
@@ -15,6 +18,11 @@ declare module "koa" {
 }
 
 const acceptableId = /^[\w.:-]{1,128}$/;
+const probePath = "/healthz";
+
+function isPassingProbe(path: string, status: number): boolean {
+  return path === probePath && status < 400;
+}
 
 export function requestContext(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -28,7 +36,9 @@ export function requestContext(log: Logger): Middleware {
     const started = process.hrtime.bigint();
     ctx.res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      const fields = { method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 };
+      if (isPassingProbe(ctx.path, ctx.res.statusCode)) ctx.state.log.debug(fields, "request");
+      else ctx.state.log.info(fields, "request");
     });
     await next();
   };
