@@ -22,7 +22,11 @@ const environmentReads = [
     message: "Only src/config.ts reads process.env: add a typed setting there and pass it in.",
   },
   {
-    selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+    selector: "MemberExpression[object.name='process'][property.name='loadEnvFile']",
+    message: "Only src/config.ts reads the environment, .env files included.",
+  },
+  {
+    selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name=/^(env|loadEnvFile)$/]",
     message: "Only src/config.ts reads process.env: add a typed setting there and pass it in.",
   },
 ];
