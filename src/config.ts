@@ -12,7 +12,10 @@ const flag = z
 
 const schema = z
   .object({
-    /** development | test | production. Production refuses the development defaults below. */
+    /**
+     * development, test or production. Production requires ISSUER (https) and SMTP_URL and
+     * turns the demo client off unless DEMO_CLIENT says otherwise.
+     */
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     /** TCP port; 0 picks a free one (tests). */
     PORT: z.coerce.number({ message: "must be a port number" }).int().min(0, "must be a port number").max(65535, "must be a port number").default(3000),
@@ -35,13 +38,17 @@ const schema = z
     DATA_DIR: z.string().min(1).default("data"),
     /** Where signing keys and cookie secrets are generated on first start (never committed). */
     KEYS_DIR: z.string().min(1).default("keys"),
-    /** pino level. */
+    /** How much to log: fatal, error, warn, info, debug (adds passing /healthz probes), trace or silent. */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** json for machines; pretty for people. Default: pretty in development, json elsewhere. */
+    /** json (one object a line, for log shippers) or pretty (for people). Unset: pretty in development, json elsewhere. */
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
-    /** Trust X-Forwarded-* from a reverse proxy (needed behind TLS termination). */
+    /**
+     * Trust X-Forwarded-Proto/-For/-Host from a reverse proxy: needed behind TLS termination so
+     * Tessera knows requests arrived over https. Only set it when every request passes through
+     * a proxy you run, which overwrites these headers; otherwise clients could forge them.
+     */
     TRUST_PROXY: flag.default(false),
-    /** Seed the `demo` client whose redirect URI is Tessera's own /demo/callback page. */
+    /** Seed the `demo` client whose redirect URI is Tessera's own /demo/callback page. Unset: on, except in production. */
     DEMO_CLIENT: flag.optional(),
     /** The demo client's secret; a known value so the README's httpie commands work verbatim. */
     DEMO_CLIENT_SECRET: z.string().min(8, "must be at least 8 characters").default("demo-secret"),
@@ -55,7 +62,7 @@ const schema = z
     MAIL_FROM: z.string().min(3).default("Tessera <no-reply@localhost>"),
     /** First retry delay after a failed send; it doubles with every attempt. */
     MAIL_RETRY_BASE_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(30),
-    /** Attempts before a mail is given up on (kept as failed for the operator). */
+    /** Attempts before a mail is given up on; it is kept as a dead job (`tessera jobs list --state dead`, `jobs retry ID`). */
     MAIL_MAX_ATTEMPTS: z.coerce.number({ message: "must be a whole number" }).int().min(1).default(12),
     /**
      * How often the job runner looks for work without being told. New jobs wake it at once
@@ -75,6 +82,9 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "must use https in production" });
     }
   });
+
+/** Every setting with its schema; README.md's settings reference is generated from these. */
+export const settings = schema.shape;
 
 export type Env = Record<string, string | undefined>;
 
