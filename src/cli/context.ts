@@ -1,10 +1,10 @@
 /**
- * What a command runs against: the configuration (read once, from the environment, by
- * config.ts) and the database, opened with pending migrations applied — the same steps
+ * What a command runs against: the configuration (read once, when a command first needs it)
+ * and the database, opened with pending migrations applied — the same steps
  * `npm start` takes — only by commands that need it (key commands work on files alone),
  * and always closed again.
  */
-import { loadConfig, type Config } from "../config.js";
+import type { Config } from "../config.js";
 import { openDatabase, type Database, applyMigrations } from "../db/index.js";
 import { systemClock, type Clock } from "../shared/index.js";
 
@@ -14,10 +14,10 @@ export interface CliContext {
   withDatabase<T>(run: (db: Database) => Promise<T>): Promise<T>;
 }
 
-export function createCliContext(): CliContext {
+export function createCliContext(readConfig: () => Config): CliContext {
   let config: Config | undefined;
   const context: CliContext = {
-    config: () => (config ??= loadConfig()),
+    config: () => (config ??= readConfig()),
     clock: systemClock,
     async withDatabase(run) {
       const db = await openDatabase(context.config().database);

@@ -3,7 +3,24 @@
  * strings, for scripts. Otherwise aligned text for people. Failures are a CliError: one line
  * on stderr and an exit code — 2 when the command line itself is wrong (nothing was done),
  * 1 when the operation could not be carried out.
+ *
+ * Commands print through the functions below to the stdout of the run they belong to
+ * (run-cli.ts sets it with `withOutput`): the process's own for the `tessera` command, a
+ * test's buffer when a test runs a command in-process, even several at once.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** Anything text can be written to: a process stream, or a test's buffer. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+const currentOutput = new AsyncLocalStorage<TextSink>();
+
+/** Runs `run` with every print of its commands going to `stdout`. */
+export function withOutput<T>(stdout: TextSink, run: () => Promise<T>): Promise<T> {
+  return currentOutput.run(stdout, run);
+}
 
 export class CliError extends Error {
   constructor(
@@ -69,5 +86,5 @@ function writeJson(value: unknown): void {
 }
 
 function writeLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  (currentOutput.getStore() ?? process.stdout).write(`${text}\n`);
 }

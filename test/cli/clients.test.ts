@@ -5,7 +5,7 @@
  * access token for dynamic registration is printed once and accepted by the provider.
  */
 import { registrationPolicyName } from "../../src/oidc/index.js";
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface ClientJson {
   id: string;
@@ -18,7 +18,7 @@ interface ClientJson {
   clientSecret?: string;
 }
 
-/** Each command is a fresh process opening the database: seconds apiece on a busy machine. */
+/** Each command opens the database anew: seconds apiece on a busy machine. */
 const timeout = 300_000;
 
 let cli: CliWorkspace;

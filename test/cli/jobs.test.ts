@@ -1,5 +1,5 @@
 /** `tessera jobs list | retry | schedules`: what an operator sees of dead mail and schedules. */
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface JobJson {
   id: string;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => cli.close());
 
 test("jobs list shows dead jobs with their error but never their payload; retry makes one due again", async () => {
-  expect(await cli.json("jobs", "list")).toEqual([]); // also applies the migrations
+  expect(await cli.json("jobs", "list")).toEqual([]);
   const now = new Date();
   const [dead, waiting] = await cli.withDatabase((db) =>
     Promise.all(

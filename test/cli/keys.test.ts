@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Adapter } from "oidc-provider";
 import { createProvider, loadOrCreateKeys } from "../../src/oidc/index.js";
 import { createLogger } from "../../src/shared/log.js";
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface Key {
   kid: string;

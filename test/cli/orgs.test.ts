@@ -1,5 +1,5 @@
 /** `tessera org …`: create, list and update organisations, as text and as JSON. */
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface Org {
   id: string;
@@ -52,8 +52,8 @@ test("a taken slug, a malformed slug or URL, and an unknown organisation are ref
 }, timeout);
 
 test("on the embedded database the CLI refuses to run while another process has it open; on PostgreSQL it may", async () => {
-  // This test process holds the database open, as a running Tessera would.
-  const result = await cli.withDatabase(() => cli.run("org", "create", "--slug", "beside", "--name", "Beside"));
+  // This test process holds the database open, as a running Tessera would; the command runs as its own process.
+  const result = await cli.withDatabase(() => cli.runProcess("org", "create", "--slug", "beside", "--name", "Beside"));
   if (process.env.DATABASE_URL) {
     expect(result.code).toBe(0);
   } else {

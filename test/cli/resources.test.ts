@@ -5,7 +5,7 @@
  * in one line before anything is written.
  */
 import { decodeJwt } from "jose";
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface ResourceJson {
   identifier: string;
@@ -15,7 +15,7 @@ interface ResourceJson {
   createdAt: string;
 }
 
-/** Each command is a fresh process opening the database: seconds apiece on a busy machine. */
+/** Each command opens the database anew: seconds apiece on a busy machine. */
 const timeout = 300_000;
 const api = "https://api.example.com";
 

@@ -1,7 +1,7 @@
 /** `tessera terms …`: the version published last is the current one users are asked to accept. */
 import { createTermsVersions } from "../../src/accounts/index.js";
 import { systemClock } from "../../src/shared/clock.js";
-import { cliWorkspace, expectOneLineError, type CliWorkspace } from "./support.js";
+import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface TermsJson {
   version: string;

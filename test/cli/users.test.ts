@@ -1,5 +1,5 @@
 /** `tessera user list`: accounts with their primary address, filtered by any of their addresses. */
-import { cliWorkspace, type CliWorkspace } from "./support.js";
+import { cliWorkspace, type CliWorkspace } from "../support/cli.js";
 
 interface UserJson {
   id: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => cli.close());
 
 test("user list shows each account's primary address and whether it is verified; --email filters", async () => {
-  expect(await cli.json("user", "list")).toEqual([]); // also applies the migrations
+  expect(await cli.json("user", "list")).toEqual([]);
   const [ann, bob] = await cli.withDatabase(async (db) => {
     const ann = await db.prisma.user.create({
       data: {

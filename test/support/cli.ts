@@ -1,7 +1,13 @@
 /**
- * Runs the operator CLI as operators do: `tsx src/cli/main.ts …` in a child process, against
- * a fresh database (a PGlite folder, or a new database on the server named by DATABASE_URL)
- * and a temporary KEYS_DIR, with only the settings given here in its environment.
+ * The operator CLI against a workspace of its own: a PGlite data folder (started from the
+ * migrated snapshot), or a new database on the server named by DATABASE_URL, and a
+ * temporary KEYS_DIR, with only the settings given here.
+ *
+ * `run` runs a command line in this process through the same `runCli` the `tessera` binary
+ * runs: commander parses it, the command opens and closes the database, and the test reads
+ * what it printed on stdout and stderr and the exit code it answered. `runProcess` runs the
+ * real executable (package.json "bin") in a child process, for the tests that guard the
+ * entry point itself.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
@@ -10,12 +16,14 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createCliProvider } from "../../src/cli/cli-provider.js";
+import { runCli } from "../../src/cli/run-cli.js";
 import { parseConfig } from "../../src/config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "../../src/db/database.js";
 import { systemClock } from "../../src/shared/clock.js";
-import { freshDatabase } from "../support/database.js";
+import { freshDatabase } from "./database.js";
+import { migratedSnapshot } from "./migrated-snapshot.js";
 
-const tsx = path.resolve("node_modules/.bin/tsx");
+const bin = path.resolve(import.meta.dirname, "../../src/cli/bin.mjs");
 
 export interface CliResult {
   code: number | null;
@@ -31,6 +39,8 @@ export interface CliWorkspace {
   runWith(extraEnv: Record<string, string>, ...args: string[]): Promise<CliResult>;
   /** Runs with --json, expects success and parses stdout. */
   json<T = unknown>(...args: string[]): Promise<T>;
+  /** Runs `tessera …` as operators do: src/cli/bin.mjs in a child process with these settings. */
+  runProcess(...args: string[]): Promise<CliResult>;
   /** Opens the CLI's database for a direct look; close it before the next command on PGlite. */
   withDatabase<T>(look: (db: Database) => Promise<T>): Promise<T>;
   /**
@@ -41,7 +51,8 @@ export interface CliWorkspace {
   close(): Promise<void>;
 }
 
-export async function cliWorkspace(): Promise<CliWorkspace> {
+/** A workspace; `{ migrated: false }` leaves its PGlite folder empty, as on a first run. */
+export async function cliWorkspace(options: { migrated?: boolean } = {}): Promise<CliWorkspace> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-cli-"));
   const keysDir = path.join(dir, "keys");
   const postgres = process.env.DATABASE_URL ? await freshDatabase() : undefined;
@@ -52,17 +63,20 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
     KEYS_DIR: keysDir,
     ...(target.kind === "postgres" && { DATABASE_URL: target.url }),
   };
+  if (target.kind === "pglite" && options.migrated !== false) {
+    await (await openDatabase({ ...target, snapshot: await migratedSnapshot() })).close();
+  }
 
-  const runWith = (extraEnv: Record<string, string>, ...args: string[]) =>
-    new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(tsx, ["src/cli/main.ts", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code, stdout, stderr }));
+  const runWith = async (extraEnv: Record<string, string>, ...args: string[]): Promise<CliResult> => {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(args, {
+      config: () => parseConfig({ ...env, ...extraEnv }),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
     });
+    return { code, stdout, stderr };
+  };
   const run = (...args: string[]) => runWith({}, ...args);
   const withDatabase = async <T>(look: (db: Database) => Promise<T>) => {
     const db = await openDatabase(target);
@@ -83,18 +97,28 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
       if (result.code !== 0) throw new Error(`tessera ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
+    runProcess: (...args: string[]) =>
+      new Promise<CliResult>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.once("error", reject);
+        child.once("close", (code) => resolve({ code, stdout, stderr }));
+      }),
     withDatabase,
     withProvider: (look) =>
       withDatabase(async (db) => {
         const provider = await createCliProvider(parseConfig(env), db, systemClock);
-        // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
-        const server = http.createServer(provider.callback());
+        const handle = provider.callback();
+        const server = http.createServer((request, response) => void handle(request, response));
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         try {
           return await look(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
         } finally {
           server.closeAllConnections();
-          await new Promise((resolve) => server.close(resolve));
+          await new Promise<void>((resolve) => server.close(() => resolve()));
         }
       }),
     async close() {

@@ -1,0 +1,80 @@
+/**
+ * The operator's CLI as a function: composes the command groups, runs one command line and
+ * turns every failure into one line on stderr and an exit code: 0 done, 1 the operation
+ * failed or was refused, 2 the command line was wrong (nothing done). main.ts runs it with
+ * the process's streams and environment; tests run it in-process with their own.
+ */
+import fs from "node:fs";
+import { Command, CommanderError } from "commander";
+import { ConfigError, type Config } from "../config.js";
+import { registerClientCommands } from "./clients.js";
+import { registerJobCommands } from "./jobs.js";
+import { createCliContext } from "./context.js";
+import { registerKeyCommands } from "./keys.js";
+import { registerOrgCommands } from "./orgs.js";
+import { registerResourceCommands } from "./resources.js";
+import { CliError, withOutput, type TextSink } from "./output.js";
+import { registerTermsCommands } from "./terms.js";
+import { registerUserCommands } from "./users.js";
+
+const { version } = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** Where a run reads its settings from and writes its answers to. */
+export interface CliIo {
+  /** Read only by commands that need settings, so `--help` works with a broken environment. */
+  config(): Config;
+  stdout: TextSink;
+  stderr: TextSink;
+}
+
+function buildProgram(io: CliIo): Command {
+  const context = createCliContext(io.config);
+  const program = new Command("tessera")
+    .description("Operate Tessera: organisations, clients, resource servers, users, signing keys, terms of service and background jobs.\nSettings come from the environment, as for `npm start`.")
+    .version(version)
+    // Options before the command belong to tessera itself, so `terms publish --version` is the command's.
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (message, write) => write(`${oneLine(message.replace(/^error: /, "tessera: "))}\n`),
+    });
+  registerOrgCommands(program, context);
+  registerClientCommands(program, context);
+  registerResourceCommands(program, context);
+  registerUserCommands(program, context);
+  registerKeyCommands(program, context);
+  registerTermsCommands(program, context);
+  registerJobCommands(program, context);
+  return program;
+}
+
+/** Runs one command line (the arguments after `tessera`); answers the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await withOutput(io.stdout, () => buildProgram(io).parseAsync(argv, { from: "user" }));
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error, io.stderr);
+  }
+}
+
+function exitCodeFor(error: unknown, stderr: TextSink): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed the help, the version or the one-line complaint.
+    return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`tessera: ${error instanceof CliError || error instanceof ConfigError ? message : lastLine(message)}\n`);
+  return error instanceof CliError ? error.exitCode : 1;
+}
+
+function oneLine(text: string): string {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+}
+
+/** Library errors (Prisma's above all) put the cause on their last line, after context. */
+function lastLine(text: string): string {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? "unexpected error";
+}
