@@ -19,6 +19,12 @@ export interface SqlRunner {
   /** Runs a script of one or more statements, without parameters. */
   exec(script: string): Promise<void>;
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs `work` on one connection of its own, for what must share a database session (a
+   * session-level advisory lock, a transaction spread over several calls). Absent where
+   * there is only one connection anyway (PGlite).
+   */
+  session?<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
 }
 
 export interface Database {
@@ -84,6 +90,25 @@ async function openPostgres(url: string): Promise<Database> {
         await pool.query(script);
       },
       query: async <Row>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as Row[],
+      session: async (work) => {
+        const client = await pool.connect();
+        let failure: Error | undefined;
+        try {
+          return await work({
+            exec: async (script) => {
+              await client.query(script);
+            },
+            query: async <Row>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as Row[],
+          });
+        } catch (error) {
+          failure = error instanceof Error ? error : new Error(String(error));
+          throw error;
+        } finally {
+          // After a failure the connection may still hold a lock or an aborted transaction:
+          // close it rather than hand it back to the pool.
+          client.release(failure);
+        }
+      },
     },
     close: async () => {
       await Promise.all([...listeners].map((connection) => connection.close()));

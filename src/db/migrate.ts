@@ -3,6 +3,12 @@
  * `prisma migrate deploy` does (same table, same sha256 checksum), so either tool can take
  * over a database the other started. We apply them ourselves because Prisma's migrate
  * command needs a native engine that is not available everywhere Tessera runs.
+ *
+ * Every instance applies pending migrations as it starts (and the CLI before it acts), so
+ * several may try at once during a rolling upgrade: they take turns under a PostgreSQL
+ * advisory lock, held on one connection for the whole run, and a later one finds the
+ * ledger complete and applies nothing. Without it two would both see a migration pending
+ * and the second would fail half-way through its script.
  */
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
@@ -47,8 +53,27 @@ export async function readMigrations(dir = migrationsDir): Promise<Migration[]> 
   );
 }
 
+/**
+ * The advisory lock's key, the same in every Tessera process. Advisory lock keys are
+ * per database and chosen by applications; this one spells "tessmigr" in ASCII so it is
+ * unlikely to collide with another application's key in a shared database.
+ */
+const migrationLockKey = "8387236820641474418";
+
 /** Returns the names of the migrations it applied (empty when the database was current). */
 export async function applyMigrations(sql: SqlRunner, dir = migrationsDir): Promise<string[]> {
+  const inSession = sql.session ? sql.session.bind(sql) : <T>(work: (session: SqlRunner) => Promise<T>) => work(sql);
+  return inSession(async (session) => {
+    await session.query("SELECT pg_advisory_lock($1)", [migrationLockKey]);
+    try {
+      return await applyPending(session, dir);
+    } finally {
+      await session.query("SELECT pg_advisory_unlock($1)", [migrationLockKey]);
+    }
+  });
+}
+
+async function applyPending(sql: SqlRunner, dir: string): Promise<string[]> {
   await sql.exec(createLedger);
   const applied = await sql.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
     `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
