@@ -4,8 +4,9 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type Provider from "oidc-provider";
 import {
-  accountRouter,
+  mountAccountRoutes,
   createAccountRepository,
   createAccountService,
   createNameWriter,
@@ -16,22 +17,23 @@ import {
   createTermsService,
   emailConfirmationHandlers,
   passwordResetHandler,
-  passwordRouter,
+  mountPasswordRoutes,
 } from "./accounts/index.js";
-import { confirmationRouter, createConfirmationService } from "./confirmation/index.js";
+import { createConfirmationService, mountConfirmationRoutes } from "./confirmation/index.js";
 import { createConsentService, createOrganisationRepository } from "./orgs/index.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
-import { demoRouter } from "./demo/routes.js";
+import { mountDemoRoutes } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
 import { createEdge, type Edge } from "./http/edge/index.js";
-import { healthRouter } from "./http/health.js";
-import { interactionRouter } from "./interactions/routes.js";
+import { mountHealthRoutes } from "./http/health.js";
+import { mountInteractionRoutes } from "./interactions/routes.js";
+import { passwordLogin } from "./interactions/password/password-login.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
-import { createMailQueue, outboxRouter } from "./mail/index.js";
+import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
 import { defineBackgroundWork } from "./background.js";
 import {
   accountClient,
@@ -67,7 +69,7 @@ export async function startTessera(
     clock?: Clock;
     database?: DatabaseTarget;
     /** Mounts routes of the caller's own on the edge, after Tessera's (tests use it). */
-    mount?: (edge: Edge) => void;
+    mount?: (edge: Edge, provider: Provider) => void;
   },
 ): Promise<Tessera> {
   const { log } = options;
@@ -109,37 +111,39 @@ export async function startTessera(
     });
     recordSignIns(provider, { organisations, clock, log });
     const signedIn = providerSession(provider, accountClient(config.issuer));
-    const routers = [
-      healthRouter(async () => {
-        await db.sql.query("SELECT 1");
-      }),
-      interactionRouter({ provider, accounts, emails, terms, organisations, clock, resourceServerName: resourceServerNames(db.prisma) }),
-      confirmationRouter(confirmations, [
-        ...emailConfirmationHandlers({
-          confirmations,
-          emails,
-          repo,
-          resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
-        }),
-        passwordResetHandler({ passwordReset, repo, session: signedIn }),
-      ]),
-      passwordRouter(passwordReset),
-      accountRouter({
-        accounts,
+    const edge = createEdge({ issuer: config.issuer });
+    mountHealthRoutes(edge, async () => {
+      await db.sql.query("SELECT 1");
+    });
+    mountInteractionRoutes(edge, {
+      provider, accounts, emails, terms, organisations, clock,
+      resourceServerName: resourceServerNames(db.prisma),
+      loginMethods: [passwordLogin({ accounts })],
+    });
+    mountConfirmationRoutes(edge, confirmations, [
+      ...emailConfirmationHandlers({
+        confirmations,
         emails,
-        session: signedIn,
-        profile: createProfileService({ repo, profiles: createProfileRepository(db.prisma), confirmations, writeName, events, deleteProviderRecords: deleteAccountRecords }),
-        organisations,
-        applications: connectedApplications(db.prisma, clock, events),
-        sessions: accountSessions(db.prisma, clock, events),
-        clock,
+        repo,
+        resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
       }),
-      ...(config.mail.transport.kind === "outbox" ? [outboxRouter(config.mail.transport.dir)] : []),
-      ...(config.demoClient.enabled ? [demoRouter({ issuer: config.issuer, secret: config.demoClient.secret })] : []),
-    ];
-    const edge = createEdge({ issuer: config.issuer, provider });
-    options.mount?.(edge);
-    const app = createApp({ provider, routers, edge: edge.middleware(), log, trustProxy: config.trustProxy, issuer: config.issuer });
+      passwordResetHandler({ passwordReset, repo, session: signedIn }),
+    ]);
+    mountPasswordRoutes(edge, passwordReset);
+    mountAccountRoutes(edge, {
+      accounts,
+      emails,
+      session: signedIn,
+      profile: createProfileService({ repo, profiles: createProfileRepository(db.prisma), confirmations, writeName, events, deleteProviderRecords: deleteAccountRecords }),
+      organisations,
+      applications: connectedApplications(db.prisma, clock, events),
+      sessions: accountSessions(db.prisma, clock, events),
+      clock,
+    });
+    if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
+    if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
+    options.mount?.(edge, provider);
+    const app = createApp({ provider, routes: edge.middleware(), log, trustProxy: config.trustProxy });
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

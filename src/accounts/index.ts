@@ -4,9 +4,10 @@ export { createPasswordResetService, type PasswordResetService } from "./passwor
 export { createAccountRepository, type AccountRepository } from "./repository.js";
 export { createAccountService, passwordLength, type AccountService } from "./service.js";
 export type { Account, EmailAddress, MailSender, RegistrationInput } from "./types.js";
-export { accountRouter } from "./http/account-routes.js";
+export { mountAccountRoutes } from "./http/account-routes.js";
+export { accountPaths, passwordPaths } from "./http/paths.js";
 export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirmation-handlers.js";
-export { passwordRouter } from "./http/password-routes.js";
+export { mountPasswordRoutes } from "./http/password-routes.js";
 export type { SignedInSession } from "./http/session.js";
 export { createTermsService, createTermsVersions, type Terms, type TermsService } from "./terms.js";
 export { createProfileService, nameProblem, type ProfileService } from "./profile.js";

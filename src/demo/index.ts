@@ -1,3 +1,3 @@
 /** The demo room's public surface: the demo client's seed and its callback page. */
-export { demoRouter } from "./routes.js";
+export { demoPaths, mountDemoRoutes } from "./routes.js";
 export { demoCallbackPath, demoClientId, seedDemoClient } from "./seed.js";

@@ -2,11 +2,13 @@
  * The demo client's landing and callback pages: where a newcomer starts the code flow and
  * sees the code come back, with the exact httpie commands to redeem it.
  */
-import Router from "@koa/router";
+import { renderPage, type Edge } from "../http/edge/index.js";
 import { demoCallbackPath, demoClientId } from "./seed.js";
 
-export function demoRouter(deps: { issuer: string; secret: string }): Router {
-  const router = new Router();
+export const demoPaths = { home: "/", callback: demoCallbackPath } as const;
+
+export function mountDemoRoutes(edge: Edge, deps: { issuer: string; secret: string }): void {
+  const router = edge.pages("demo", demoPaths);
   const redirectUri = `${deps.issuer}${demoCallbackPath}`;
   const authorizeUrl = `${deps.issuer}/auth?${new URLSearchParams({
     client_id: demoClientId,
@@ -18,16 +20,14 @@ export function demoRouter(deps: { issuer: string; secret: string }): Router {
   const port = new URL(deps.issuer).port;
   const host = port ? `:${port}` : deps.issuer;
 
-  router.get("/", async (ctx) => {
-    await ctx.render("layouts/single", { page: "demo/home", title: "Tessera", authorizeUrl, issuer: deps.issuer });
+  router.get(demoPaths.home, async (ctx) => {
+    await renderPage(ctx, "demo/home", { title: "Tessera", authorizeUrl, issuer: deps.issuer });
   });
 
-  router.get(demoCallbackPath, async (ctx) => {
-    ctx.set("Cache-Control", "no-store");
+  router.get(demoPaths.callback, async (ctx) => {
     const query = (name: string) => (typeof ctx.query[name] === "string" ? (ctx.query[name] as string) : undefined);
     const code = query("code");
-    await ctx.render("layouts/single", {
-      page: "demo/callback",
+    await renderPage(ctx, "demo/callback", {
       title: "Demo client",
       wide: true,
       code,
@@ -40,5 +40,4 @@ export function demoRouter(deps: { issuer: string; secret: string }): Router {
       userinfoCommand: `http ${host}/me 'Authorization:Bearer ACCESS_TOKEN'`,
     });
   });
-  return router;
 }

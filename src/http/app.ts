@@ -1,19 +1,18 @@
 /**
- * The Koa application: Tessera's own routes first, then everything else to
- * node-oidc-provider, which is itself a Koa app and answers on the raw request.
+ * The Koa application: Tessera's own routes first (mounted through the edge, by audience),
+ * then everything else to node-oidc-provider, which is itself a Koa app and answers on the
+ * raw request.
  */
-import type Router from "@koa/router";
 import Koa, { type Middleware } from "koa";
 import serve from "koa-static";
 import type Provider from "oidc-provider";
 import type { Logger } from "../shared/index.js";
 import { errorPages } from "./middleware/errors.js";
 import { requestContext } from "./middleware/request-context.js";
-import { sameOriginForms } from "./middleware/same-origin-forms.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { publicDir, viewRenderer } from "./views.js";
 
-export function createApp(deps: { provider: Provider; routers: Router[]; edge?: Middleware[]; log: Logger; trustProxy: boolean; issuer: string }): Koa {
+export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; trustProxy: boolean }): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
   // The provider renders its error and logout pages with the same views.
   deps.provider.use(viewRenderer());
@@ -22,12 +21,10 @@ export function createApp(deps: { provider: Provider; routers: Router[]; edge?: 
   app.use(securityHeaders());
   app.use(viewRenderer());
   app.use(errorPages());
-  app.use(sameOriginForms(deps.issuer));
   const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
   // Only /assets touches the file system; every other request skips the lookup.
   app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? (assets(ctx, next) as Promise<void>) : next()));
-  for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods());
-  for (const middleware of deps.edge ?? []) app.use(middleware);
+  for (const middleware of deps.routes) app.use(middleware);
 
   const provider = deps.provider.callback();
   app.use(async (ctx) => {

@@ -1,10 +1,10 @@
 /** GET /healthz: 200 when the database answers, 503 when it does not. */
-import Router from "@koa/router";
+import type { Edge } from "./edge/index.js";
 
-export function healthRouter(checkDatabase: () => Promise<void>): Router {
-  const router = new Router();
-  router.get("/healthz", async (ctx) => {
-    ctx.set("Cache-Control", "no-store");
+export const healthPaths = { health: "/healthz" } as const;
+
+export function mountHealthRoutes(edge: Edge, checkDatabase: () => Promise<void>): void {
+  edge.api().get(healthPaths.health, async (ctx) => {
     try {
       await checkDatabase();
       ctx.body = { status: "ok", database: "ok" };
@@ -14,5 +14,4 @@ export function healthRouter(checkDatabase: () => Promise<void>): Router {
       ctx.body = { status: "unavailable", database: "unreachable" };
     }
   });
-  return router;
 }

@@ -4,27 +4,26 @@
  * an expired sign-in. The cookie is SameSite=Lax, so a cross-site form post arrives without
  * it and is refused the same way.
  */
-import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
+import type { PageContext, PageRouter } from "../http/edge/index.js";
 
 export type InteractionDetails = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
-export async function loadInteraction(provider: Provider, ctx: Context): Promise<InteractionDetails> {
-  const details = await provider.interactionDetails(ctx.req, ctx.res);
-  if (details.uid !== (ctx.params as { uid?: string }).uid) throw new errors.SessionNotFound("interaction uid does not match its cookie");
-  return details;
+/** What interaction routes keep on ctx.state: the interaction, once loaded. */
+export interface InteractionState {
+  interaction?: InteractionDetails;
 }
+export type InteractionContext = PageContext<InteractionState>;
+export type InteractionRouter = PageRouter<InteractionState>;
 
-/** Ends the interaction with `result` and sends the browser back to the authorization endpoint. */
-export async function finishInteraction(
-  provider: Provider,
-  ctx: Context,
-  result: Parameters<Provider["interactionResult"]>[2],
-): Promise<void> {
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
-  ctx.status = 303;
-  ctx.redirect(returnTo);
+/** The request's interaction, loaded once per request. */
+export async function loadInteraction(provider: Provider, ctx: InteractionContext): Promise<InteractionDetails> {
+  if (ctx.state.interaction) return ctx.state.interaction;
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound("interaction uid does not match its cookie");
+  ctx.state.interaction = details;
+  return details;
 }
 
 export async function clientDisplay(provider: Provider, clientId: unknown) {

@@ -3,53 +3,58 @@
  * Allow is remembered for the whole organisation (until withdrawn on the account page);
  * Deny sends the client `access_denied`.
  */
-import type { Context } from "koa";
-import { scopeWords } from "../accounts/index.js";
 import type Provider from "oidc-provider";
+import { scopeWords } from "../accounts/index.js";
+import { submittedForm } from "../http/edge/index.js";
+import { tesseraPrompts } from "../oidc/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
-import { field, type Form } from "./form.js";
-import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
-import { render } from "./render.js";
+import { finishInteraction, showCurrentStep } from "./finish.js";
+import { loadInteraction, type InteractionDetails } from "./interaction.js";
+import { interactionPaths } from "./paths.js";
+import { renderStep, type SignInStep } from "./step.js";
 
 interface Deps {
+  provider: Provider;
   organisations: OrganisationRepository & ConsentService;
   clock: Clock;
 }
 
-async function organisationOf(provider: Provider, details: InteractionDetails, deps: Deps) {
+async function organisationOf(details: InteractionDetails, deps: Deps) {
   const clientId = details.params.client_id;
-  const client = typeof clientId === "string" ? await provider.Client.find(clientId) : undefined;
+  const client = typeof clientId === "string" ? await deps.provider.Client.find(clientId) : undefined;
   const organisationId = client?.organisation_id as string | undefined;
-  return organisationId ? deps.organisations.findById(organisationId) : undefined;
+  const organisation = organisationId ? await deps.organisations.findById(organisationId) : undefined;
+  if (!organisation) throw new Error("organisation consent asked for a client without organisation");
+  return organisation;
 }
 
-export async function showOrganisationConsent(ctx: Context, provider: Provider, details: InteractionDetails, deps: Deps) {
-  const organisation = await organisationOf(provider, details, deps);
-  if (!organisation) throw new Error("organisation consent asked for a client without organisation");
-  const scope = typeof details.params.scope === "string" ? details.params.scope : "";
-  await render(ctx, "interactions/organisation", {
-    title: `Share your data with ${organisation.name}?`,
-    uid: details.uid,
-    application: await clientDisplay(provider, details.params.client_id),
-    organisation,
-    permissions: scopeWords(scope.split(" ").filter(Boolean)),
-  });
-}
-
-export async function submitOrganisationConsent(ctx: Context, provider: Provider, details: InteractionDetails, deps: Deps, form: Form) {
-  const accountId = details.session?.accountId;
-  if (!accountId || details.prompt.name !== "organisation") {
-    // A replayed or out-of-order post: show the step the interaction is really at.
-    ctx.status = 303;
-    return ctx.redirect(`/interaction/${details.uid}`);
-  }
-  if (field(form, "decision") !== "allow") {
-    return finishInteraction(provider, ctx, { error: "access_denied", error_description: "The user did not allow sharing data with the organisation" });
-  }
-  const organisation = await organisationOf(provider, details, deps);
-  if (!organisation) throw new Error("organisation consent asked for a client without organisation");
-  await deps.organisations.grantConsent(accountId, organisation.id, deps.clock.now());
-  ctx.state.log.info({ accountId, organisationId: organisation.id }, "organisation consent granted");
-  await finishInteraction(provider, ctx, {});
+export function organisationStep(deps: Deps): SignInStep {
+  const { provider } = deps;
+  return {
+    prompt: tesseraPrompts.organisation,
+    async show(ctx, details) {
+      const organisation = await organisationOf(details, deps);
+      const scope = typeof details.params.scope === "string" ? details.params.scope : "";
+      await renderStep(ctx, provider, details, "interactions/organisation", {
+        title: `Share your data with ${organisation.name}?`,
+        organisation,
+        permissions: scopeWords(scope.split(" ").filter(Boolean)),
+      });
+    },
+    mount(router) {
+      router.post(interactionPaths.organisation, async (ctx) => {
+        const details = await loadInteraction(provider, ctx);
+        const accountId = details.session?.accountId;
+        if (!accountId || details.prompt.name !== tesseraPrompts.organisation) return showCurrentStep(ctx, details);
+        if (submittedForm(ctx).get("decision") !== "allow") {
+          return finishInteraction(provider, ctx, { error: "access_denied", error_description: "The user did not allow sharing data with the organisation" });
+        }
+        const organisation = await organisationOf(details, deps);
+        await deps.organisations.grantConsent(accountId, organisation.id, deps.clock.now());
+        ctx.state.log.info({ accountId, organisationId: organisation.id }, "organisation consent granted");
+        await finishInteraction(provider, ctx, {});
+      });
+    },
+  };
 }

@@ -1,34 +1,24 @@
 /**
  * /interaction/:uid — the pages node-oidc-provider sends a browser to when it needs the
- * user: GET dispatches on the pending prompt; each POST ends the step with a result.
+ * user: GET shows the step for the pending prompt (step.ts); each step and login method
+ * mounts its own posts, and every post ends the step with a result.
  */
-import Router from "@koa/router";
-import type { Context } from "koa";
-import { koaBody } from "koa-body";
 import type Provider from "oidc-provider";
 import type { AccountService, EmailService, TermsService } from "../accounts/index.js";
-import { tesseraPrompts, tesseraReasons } from "../oidc/index.js";
+import type { Edge } from "../http/edge/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
-import { showConsent, submitConsent } from "./consent.js";
-import { showCooloff } from "./cooloff.js";
-import { showOrganisationConsent, submitOrganisationConsent } from "./organisation.js";
-import { showTerms, submitTerms } from "./terms.js";
-import { finishInteraction, loadInteraction } from "./interaction.js";
-import { showLogin, showRegister, submitLogin, submitRegister } from "./login.js";
-import { continueAfterVerification, resendVerification, showVerifyEmail } from "./verify-email.js";
-
-export const routes = {
-  interaction: "/interaction/:uid",
-  login: "/interaction/:uid/login",
-  register: "/interaction/:uid/register",
-  consent: "/interaction/:uid/consent",
-  abort: "/interaction/:uid/abort",
-  resendVerification: "/interaction/:uid/resend-verification",
-  continue: "/interaction/:uid/continue",
-  terms: "/interaction/:uid/terms",
-  organisation: "/interaction/:uid/organisation",
-} as const;
+import { consentStep } from "./consent.js";
+import { cooloffStep } from "./cooloff.js";
+import { finishInteraction } from "./finish.js";
+import { loadInteraction, type InteractionState } from "./interaction.js";
+import { loginStep } from "./login.js";
+import type { LoginMethod } from "./login-method.js";
+import { organisationStep } from "./organisation.js";
+import { interactionPaths } from "./paths.js";
+import { stepFor, type SignInStep } from "./step.js";
+import { termsStep } from "./terms.js";
+import { verifyEmailStep } from "./verify-email.js";
 
 export interface InteractionDeps {
   provider: Provider;
@@ -38,66 +28,30 @@ export interface InteractionDeps {
   organisations: OrganisationRepository & ConsentService;
   clock: Clock;
   resourceServerName(identifier: string): Promise<string | undefined>;
+  /** The login methods on the login page, in the order shown. */
+  loginMethods: readonly LoginMethod[];
 }
 
-export function interactionRouter(deps: InteractionDeps): Router {
-  const { provider, accounts } = deps;
-  const router = new Router();
-  const form = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: "16kb" });
-  const body = (ctx: Context) => ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void {
+  const { provider } = deps;
+  const router = edge.pages<InteractionState>("interaction", interactionPaths);
+  const login = loginStep({ provider, methods: deps.loginMethods });
+  // Steps in the policy's order (src/oidc/policy.ts); a reason-specific step before its prompt's own.
+  const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), organisationStep(deps), consentStep(deps)];
 
-  router.use(async (ctx, next) => {
-    ctx.set("Cache-Control", "no-store");
-    await next();
-  });
-
-  router.get(routes.interaction, async (ctx) => {
+  router.get(interactionPaths.interaction, async (ctx) => {
     const details = await loadInteraction(provider, ctx);
-    if (details.prompt.name === "login" && details.prompt.reasons.includes(tesseraReasons.emailNotVerified)) {
-      return showVerifyEmail(ctx, provider, details, deps);
-    }
-    switch (details.prompt.name) {
-      case "login":
-        return showLogin(ctx, provider, details);
-      case tesseraPrompts.cooloff:
-        return showCooloff(ctx, provider, details);
-      case tesseraPrompts.terms:
-        return showTerms(ctx, provider, details, deps);
-      case tesseraPrompts.organisation:
-        return showOrganisationConsent(ctx, provider, details, deps);
-      case "consent":
-        return showConsent(ctx, provider, details, deps);
-      default:
-        throw new Error(`no page for prompt ${details.prompt.name}`);
-    }
+    const step = stepFor(steps, details);
+    if (!step) throw new Error(`no page for prompt ${details.prompt.name}`);
+    await step.show(ctx, details);
   });
 
-  router.get(routes.register, async (ctx) => showRegister(ctx, provider, await loadInteraction(provider, ctx)));
-
-  router.post(routes.login, form, async (ctx) =>
-    submitLogin(ctx, provider, await loadInteraction(provider, ctx), accounts, body(ctx)),
-  );
-  router.post(routes.register, form, async (ctx) =>
-    submitRegister(ctx, provider, await loadInteraction(provider, ctx), accounts, body(ctx)),
-  );
-  router.post(routes.consent, form, async (ctx) =>
-    submitConsent(ctx, provider, await loadInteraction(provider, ctx), body(ctx)),
-  );
-
-  router.post(routes.terms, form, async (ctx) => submitTerms(ctx, provider, await loadInteraction(provider, ctx), deps, body(ctx)));
-  router.post(routes.organisation, form, async (ctx) =>
-    submitOrganisationConsent(ctx, provider, await loadInteraction(provider, ctx), deps, body(ctx)),
-  );
-
-  router.get(routes.continue, async (ctx) => continueAfterVerification(ctx, provider, await loadInteraction(provider, ctx), accounts));
-
-  router.post(routes.resendVerification, async (ctx) => resendVerification(ctx, provider, await loadInteraction(provider, ctx), deps));
-
-
-  router.post(routes.abort, async (ctx) => {
+  router.post(interactionPaths.abort, async (ctx) => {
     await loadInteraction(provider, ctx);
     await finishInteraction(provider, ctx, { error: "access_denied", error_description: "The user cancelled the sign-in" });
   });
 
-  return router;
+  for (const step of steps) step.mount?.(router);
+  // Each login method on a router of its own, so its paths reach views under its name.
+  for (const method of deps.loginMethods) login.mountMethod(edge.pages<InteractionState>(method.name, method.paths), method);
 }

@@ -2,57 +2,57 @@
  * "Confirm your details": the current terms of service, not yet accepted by this user.
  * The name is editable here because it is what the application is about to receive.
  */
-import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import type { AccountService, TermsService } from "../accounts/index.js";
-import { FormError } from "../shared/index.js";
-import { field, type Form } from "./form.js";
-import { clientDisplay, finishInteraction, type InteractionDetails } from "./interaction.js";
-import { render } from "./render.js";
+import { formSubmission, type RefusedForm } from "../http/edge/index.js";
+import { tesseraPrompts } from "../oidc/index.js";
+import { finishInteraction, showCurrentStep } from "./finish.js";
+import { loadInteraction, type InteractionContext, type InteractionDetails } from "./interaction.js";
+import { interactionPaths } from "./paths.js";
+import { renderStep, type SignInStep } from "./step.js";
 
 interface Deps {
+  provider: Provider;
   accounts: AccountService;
   terms: TermsService;
 }
 
-export async function showTerms(
-  ctx: Context,
-  provider: Provider,
-  details: InteractionDetails,
-  deps: Deps,
-  input: { name?: string; errors?: Record<string, string> } = {},
-) {
-  const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;
-  if (!account) throw new errors.SessionNotFound("the account of this sign-in is gone");
-  const terms = await deps.terms.pendingFor(account.id);
-  if (!terms) return finishInteraction(provider, ctx, {});
-  await render(ctx, "interactions/terms", {
-    title: "Confirm your details",
-    uid: details.uid,
-    application: await clientDisplay(provider, details.params.client_id),
-    terms,
-    name: input.name ?? account.name,
-    email: account.primaryEmail?.address,
-    errors: input.errors ?? {},
-    hasErrors: Boolean(input.errors && Object.keys(input.errors).length),
-  });
-}
+export function termsStep(deps: Deps): SignInStep {
+  const { provider } = deps;
 
-export async function submitTerms(ctx: Context, provider: Provider, details: InteractionDetails, deps: Deps, form: Form) {
-  const accountId = details.session?.accountId;
-  if (!accountId || details.prompt.name !== "terms") {
-    ctx.status = 303;
-    return ctx.redirect(`/interaction/${details.uid}`);
+  async function show(ctx: InteractionContext, details: InteractionDetails, refused?: RefusedForm) {
+    const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;
+    if (!account) throw new errors.SessionNotFound("the account of this sign-in is gone");
+    const terms = await deps.terms.pendingFor(account.id);
+    if (!terms) return finishInteraction(provider, ctx, {});
+    await renderStep(ctx, provider, details, "interactions/terms", {
+      title: "Confirm your details",
+      terms,
+      name: refused ? refused.form.get("name") : account.name,
+      email: account.primaryEmail?.address,
+      errors: refused?.errors,
+    });
   }
-  const name = field(form, "name");
-  try {
-    await deps.terms.accept(accountId, { version: field(form, "version"), accepted: field(form, "accept") === "yes", name });
-    ctx.state.log.info({ accountId }, "terms of service accepted");
-    await finishInteraction(provider, ctx, {});
-  } catch (error) {
-    if (!(error instanceof FormError)) throw error;
-    ctx.status = error.status;
-    await showTerms(ctx, provider, details, deps, { name, errors: error.fields });
-  }
+
+  return {
+    prompt: tesseraPrompts.terms,
+    show: (ctx, details) => show(ctx, details),
+    mount(router) {
+      router.post(
+        interactionPaths.terms,
+        formSubmission<InteractionContext>({
+          async submit(ctx, form) {
+            const details = await loadInteraction(provider, ctx);
+            const accountId = details.session?.accountId;
+            if (!accountId || details.prompt.name !== tesseraPrompts.terms) return showCurrentStep(ctx, details);
+            await deps.terms.accept(accountId, { version: form.get("version"), accepted: form.get("accept") === "yes", name: form.get("name") });
+            ctx.state.log.info({ accountId }, "terms of service accepted");
+            await finishInteraction(provider, ctx, {});
+          },
+          showAgain: async (ctx, refused) => show(ctx, await loadInteraction(provider, ctx), refused),
+        }),
+      );
+    },
+  };
 }

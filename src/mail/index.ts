@@ -1,6 +1,6 @@
 /** The mail room: queue mail in a transaction (as jobs), send it, render templates. */
 export { createMailQueue, type MailQueue, type QueuedMail } from "./queue.js";
 export { sendMail, sendMailHandler, type MailJobPayload } from "./send-mail.js";
-export { outboxPath, outboxRouter } from "./routes.js";
+export { mountOutboxRoutes, outboxPaths } from "./routes.js";
 export { mailSubject, mailTemplates, renderMail, type MailTemplate, type RenderedMail } from "./templates.js";
 export { createTransport, extractLinks, readOutbox, type MailTransportConfig, type OutboxMail, type Transporter } from "./transport.js";

@@ -3,19 +3,17 @@
  * clickable so sign-up can be finished without a mail server. Mounted only when mail goes
  * to the outbox, never with SMTP: the page shows confirmation links to whoever asks.
  */
-import Router from "@koa/router";
+import { renderPage, type Edge } from "../http/edge/index.js";
 import { readOutbox, type OutboxMail } from "./transport.js";
 
-export const outboxPath = "/dev/outbox";
+export const outboxPaths = { outbox: "/dev/outbox" } as const;
 
-export function outboxRouter(dir: string): Router {
-  const router = new Router();
-  router.get(outboxPath, async (ctx) => {
-    ctx.set("Cache-Control", "no-store");
+export function mountOutboxRoutes(edge: Edge, dir: string): void {
+  const router = edge.pages("outbox", outboxPaths);
+  router.get(outboxPaths.outbox, async (ctx) => {
     const mails = (await readOutbox(dir)).map(toView);
-    await ctx.render("layouts/single", { page: "dev/outbox", title: "Development outbox", wide: true, mails, dir });
+    await renderPage(ctx, "dev/outbox", { title: "Development outbox", wide: true, mails, dir });
   });
-  return router;
 }
 
 function toView(mail: OutboxMail) {

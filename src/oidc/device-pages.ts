@@ -5,12 +5,7 @@
  * anti-forgery token in it.
  */
 import type { KoaContextWithOIDC } from "oidc-provider";
-
-type Render = (view: string, locals: Record<string, unknown>) => Promise<void>;
-
-function render(ctx: KoaContextWithOIDC, page: string, locals: Record<string, unknown>): Promise<void> {
-  return (ctx as unknown as { render: Render }).render("layouts/single", { page, ...locals });
-}
+import { renderPage as render } from "../http/edge/index.js";
 
 const attribute = (html: string, pattern: RegExp) => pattern.exec(html)?.[1] ?? "";
 
@@ -28,7 +23,6 @@ export async function userCodeInputSource(ctx: KoaContextWithOIDC, form: string,
     action: attribute(form, /action="([^"]+)"/),
     xsrf: attribute(form, /name="xsrf" value="([^"]+)"/),
     errors: problem ? { user_code: problem } : {},
-    hasErrors: Boolean(problem),
   });
 }
 

@@ -1,15 +1,11 @@
 /**
  * The provider's own pages (errors it cannot redirect, logout) in Tessera's layout.
- * `ctx.render` is koa-views, installed on the provider's Koa app by the http layer.
+ * Rendering is koa-views, installed on the provider's Koa app by the http layer.
  */
 import type { KoaContextWithOIDC } from "oidc-provider";
+import { renderPage as render } from "../http/edge/index.js";
 import { explainOidcError } from "./explain-error.js";
 
-type Render = (view: string, locals: Record<string, unknown>) => Promise<void>;
-
-function render(ctx: KoaContextWithOIDC, page: string, locals: Record<string, unknown>): Promise<void> {
-  return (ctx as unknown as { render: Render }).render("layouts/single", { page, ...locals });
-}
 
 export async function renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
   ctx.type = "html";

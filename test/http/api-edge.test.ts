@@ -5,18 +5,19 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { ApiError, jsonBody, type Edge } from "../../src/http/edge/index.js";
+import type Provider from "oidc-provider";
+import { ApiError, forClients, jsonBody, type Edge } from "../../src/http/edge/index.js";
 import { codeClient, registerClient, uniqueClientId } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 const echoPath = "/test-api/echo";
 const hookPath = "/test-hooks/receive";
 
-function mount(edge: Edge) {
+function mount(edge: Edge, provider: Provider) {
   const api = edge.api();
   api.post(
     echoPath,
-    edge.forClients(async (ctx, client) => {
+    forClients(provider)(async (ctx, client) => {
       const body = jsonBody(ctx);
       if (body.refuse === true) throw new ApiError("invalid_target", "That target does not belong to this client.");
       ctx.body = { client_id: client.clientId, said: body.say };

@@ -12,9 +12,10 @@ import PostalMime from "postal-mime";
 import { pino } from "pino";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
+import { createEdge } from "../../src/http/edge/index.js";
 import { viewRenderer } from "../../src/http/views.js";
 import { createJobRepository, createJobRunner, type JobRunner } from "../../src/jobs/index.js";
-import { createMailQueue, createTransport, outboxRouter, readOutbox, sendMail, sendMailHandler, type QueuedMail, type Transporter } from "../../src/mail/index.js";
+import { createMailQueue, createTransport, mountOutboxRoutes, readOutbox, sendMail, sendMailHandler, type QueuedMail, type Transporter } from "../../src/mail/index.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 import { freePort, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
@@ -249,7 +250,9 @@ describe("the development outbox", () => {
   test("GET /dev/outbox lists the mails with clickable links, or says where they will appear", async () => {
     const app = new Koa();
     app.use(viewRenderer());
-    app.use(outboxRouter(dir).routes());
+    const edge = createEdge({ issuer: "https://id.example.test" });
+    mountOutboxRoutes(edge, dir);
+    for (const middleware of edge.middleware()) app.use(middleware);
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     const page = async () => {

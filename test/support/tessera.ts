@@ -10,6 +10,7 @@ import { parseConfig, type Config } from "../../src/config.js";
 import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger, type Logger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
+import type Provider from "oidc-provider";
 import type { Edge } from "../../src/http/edge/index.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
@@ -25,7 +26,7 @@ export interface TestTessera extends Tessera {
 }
 
 export async function startTestTessera(
-  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge) => void } = {},
+  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void } = {},
 ): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));

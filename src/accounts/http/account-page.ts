@@ -2,7 +2,7 @@
  * Renders /account: every panel's view-model from the services and ports, so each route
  * only says what changed (a notice, or errors with the input to keep).
  */
-import type { Context } from "koa";
+import { renderPage, type FieldErrors, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
 import { scopeWords } from "../scope-words.js";
 import type { AccountService } from "../service.js";
@@ -22,7 +22,7 @@ export interface AccountPageDeps {
 export interface AccountPageState {
   notice?: string;
   /** Messages by field name: `name` (profile) or `email` (add an address). */
-  errors?: Record<string, string>;
+  errors?: FieldErrors;
   /** The submitted values to show again next to their errors. */
   newEmail?: string;
   name?: string;
@@ -34,7 +34,7 @@ function webLink(url: string | undefined): string | undefined {
 }
 
 export function accountPage(deps: AccountPageDeps) {
-  return async function render(ctx: Context, accountId: string, state: AccountPageState = {}) {
+  return async function render(ctx: PageContext, accountId: string, state: AccountPageState = {}) {
     const account = await deps.accounts.findById(accountId);
     if (!account) return ctx.redirect(deps.session.signInUrl);
     const [emails, consents, applications, sessions] = await Promise.all([
@@ -43,9 +43,7 @@ export function accountPage(deps: AccountPageDeps) {
       deps.applications.list(accountId),
       deps.sessions.list(accountId, await deps.session.sessionId(ctx)),
     ]);
-    const errors = state.errors ?? {};
-    await ctx.render("layouts/default", {
-      page: "accounts/account",
+    await renderPage(ctx, "accounts/account", {
       title: "Your account",
       account,
       emails,
@@ -58,11 +56,10 @@ export function accountPage(deps: AccountPageDeps) {
       applications: applications.map((application) => ({ ...application, permissions: scopeWords(application.scopes), since: printDay(application.since) })),
       sessions: sessions.map((session) => ({ ...session, signedInAt: printMoment(session.signedInAt) })),
       notice: state.notice,
-      errors,
-      hasErrors: Object.keys(errors).length > 0,
+      errors: state.errors,
       newEmail: state.newEmail ?? "",
       name: state.name ?? account.name,
       signOutUrl: deps.session.signOutUrl,
-    });
+    }, "default");
   };
 }

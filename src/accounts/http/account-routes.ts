@@ -2,53 +2,43 @@
  * /account — the signed-in user's own page ("default" layout): their name, addresses, the
  * organisations and applications they share data with, their sessions, and the way out
  * (account-deletion-routes.ts). Visitors without a session are sent to sign in first.
- * Every change is a form POST (cross-site ones are refused by http/middleware) that answers
- * with the page itself: a notice on success, or the message next to its field.
+ * Every change is a form POST on the browser-pages edge that answers with the page itself:
+ * a notice on success, or the message next to its field.
  */
-import Router from "@koa/router";
-import type { Context } from "koa";
-import { koaBody } from "koa-body";
-import { type Clock, AppError, FormError } from "../../shared/index.js";
+import type { Edge, RefusedForm } from "../../http/edge/index.js";
+import { formSubmission } from "../../http/edge/index.js";
+import { AppError, type Clock } from "../../shared/index.js";
 import type { ProfileService } from "../profile.js";
 import { addDeletionRoutes } from "./account-deletion-routes.js";
 import { accountPage, type AccountPageDeps } from "./account-page.js";
-import { field } from "./form-field.js";
+import { accountPaths } from "./paths.js";
+import type { AccountContext, AccountRouter, SignedIn } from "./signed-in.js";
 
-export const accountPaths = {
-  home: "/account",
-  profile: "/account/profile",
-  addEmail: "/account/emails",
-  emailAction: "/account/emails/:id/:action",
-  withdrawConsent: "/account/organisations/:id/withdraw",
-  revokeApplication: "/account/applications/:clientId/revoke",
-  endSession: "/account/sessions/:handle/end",
-  deleteAccount: "/account/delete",
-} as const;
 
 const emailActions = ["primary", "remove", "resend"] as const;
 type EmailAction = (typeof emailActions)[number];
 
-export function accountRouter(deps: AccountPageDeps & { profile: ProfileService; clock: Clock }): Router {
-  const router = new Router();
-  const form = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: "16kb" });
+export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock }): void {
+  const router: AccountRouter = edge.pages<SignedIn>("account", accountPaths);
   const page = accountPage(deps);
+  /** Shows the page again after a refused form, keeping what was typed. */
+  const showAgain = (ctx: AccountContext, { form, errors }: RefusedForm) =>
+    page(ctx, ctx.state.accountId, { errors, name: form.has("name") ? form.get("name") : undefined, newEmail: form.get("email") });
 
   /** Runs an action that answers a notice; a refusal meant for the user becomes the notice. */
-  async function act(ctx: Context, work: (accountId: string) => Promise<string>) {
-    const accountId = ctx.state.accountId as string;
+  async function act(ctx: AccountContext, work: (accountId: string) => Promise<string>) {
     let notice: string;
     try {
-      notice = await work(accountId);
+      notice = await work(ctx.state.accountId);
     } catch (error) {
       if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.status = error.status;
       notice = error.message;
     }
-    await page(ctx, accountId, { notice });
+    await page(ctx, ctx.state.accountId, { notice });
   }
 
   router.use(async (ctx, next) => {
-    ctx.set("Cache-Control", "no-store");
     const accountId = await deps.session.accountId(ctx);
     if (!accountId) {
       ctx.status = 303;
@@ -58,35 +48,31 @@ export function accountRouter(deps: AccountPageDeps & { profile: ProfileService;
     await next();
   });
 
-  router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId as string));
+  router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId));
 
-  router.post(accountPaths.profile, form, async (ctx) => {
-    const accountId = ctx.state.accountId as string;
-    const input = field(ctx, "name");
-    try {
-      const { name } = await deps.profile.rename(accountId, input);
-      await page(ctx, accountId, { notice: `Your name is now ${name}. Applications see it the next time they ask for your details.` });
-    } catch (error) {
-      if (!(error instanceof FormError)) throw error;
-      ctx.status = error.status;
-      await page(ctx, accountId, { errors: error.fields, name: input });
-    }
-  });
+  router.post(
+    accountPaths.profile,
+    formSubmission<AccountContext>({
+      async submit(ctx, form) {
+        const { name } = await deps.profile.rename(ctx.state.accountId, form.get("name"));
+        await page(ctx, ctx.state.accountId, { notice: `Your name is now ${name}. Applications see it the next time they ask for your details.` });
+      },
+      showAgain,
+    }),
+  );
 
-  router.post(accountPaths.addEmail, form, async (ctx) => {
-    const accountId = ctx.state.accountId as string;
-    const input = field(ctx, "email");
-    try {
-      const { address } = await deps.emails.add(accountId, input);
-      await page(ctx, accountId, { notice: `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.` });
-    } catch (error) {
-      if (!(error instanceof FormError)) throw error;
-      ctx.status = error.status;
-      await page(ctx, accountId, { errors: error.fields, newEmail: input });
-    }
-  });
+  router.post(
+    accountPaths.addEmail,
+    formSubmission<AccountContext>({
+      async submit(ctx, form) {
+        const { address } = await deps.emails.add(ctx.state.accountId, form.get("email"));
+        await page(ctx, ctx.state.accountId, { notice: `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.` });
+      },
+      showAgain,
+    }),
+  );
 
-  router.post(accountPaths.emailAction, form, async (ctx) => {
+  router.post(accountPaths.emailAction, async (ctx) => {
     const action = ctx.params.action as EmailAction;
     if (!emailActions.includes(action)) throw new AppError("accounts.unknown_action", "That action does not exist.", 404);
     const emailId = ctx.params.id!;
@@ -97,7 +83,7 @@ export function accountRouter(deps: AccountPageDeps & { profile: ProfileService;
     });
   });
 
-  router.post(accountPaths.withdrawConsent, form, async (ctx) => {
+  router.post(accountPaths.withdrawConsent, async (ctx) => {
     const organisationId = ctx.params.id!;
     await act(ctx, async (accountId) => {
       const consent = (await deps.organisations.listConsents(accountId)).find((candidate) => candidate.organisation.id === organisationId);
@@ -112,7 +98,7 @@ export function accountRouter(deps: AccountPageDeps & { profile: ProfileService;
     });
   });
 
-  router.post(accountPaths.revokeApplication, form, async (ctx) => {
+  router.post(accountPaths.revokeApplication, async (ctx) => {
     const clientId = ctx.params.clientId!;
     await act(ctx, async (accountId) => {
       const revoked = await deps.applications.revoke(accountId, clientId);
@@ -122,7 +108,7 @@ export function accountRouter(deps: AccountPageDeps & { profile: ProfileService;
     });
   });
 
-  router.post(accountPaths.endSession, form, async (ctx) => {
+  router.post(accountPaths.endSession, async (ctx) => {
     const handle = ctx.params.handle!;
     await act(ctx, async (accountId) => {
       const current = (await deps.sessions.list(accountId, await deps.session.sessionId(ctx))).find((session) => session.current);
@@ -137,7 +123,5 @@ export function accountRouter(deps: AccountPageDeps & { profile: ProfileService;
     });
   });
 
-  addDeletionRoutes(router, { path: accountPaths.deleteAccount, form, profile: deps.profile, accounts: deps.accounts, signOutUrl: deps.session.signOutUrl });
-
-  return router;
+  addDeletionRoutes(router, { path: accountPaths.deleteAccount, profile: deps.profile, accounts: deps.accounts, signOutUrl: deps.session.signOutUrl });
 }

@@ -2,37 +2,27 @@
  * What the accounts room does with its confirmation links: confirm an address (the one an
  * account registered with, or one added later) and reset a password.
  */
-import type { Context } from "koa";
 import type { ConfirmationHandler, ConfirmationService } from "../../confirmation/index.js";
-import { TooManyLinksError } from "../../confirmation/index.js";
-import { FormError } from "../../shared/index.js";
+import { confirmationPaths, TooManyLinksError } from "../../confirmation/index.js";
+import { pathTo, renderPage, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
 import type { AccountRepository } from "../repository.js";
 import { passwordLength } from "../service.js";
 import type { SignedInSession } from "./session.js";
 
-function field(ctx: Context, name: string): string {
-  const value = ((ctx.request as { body?: Record<string, unknown> }).body ?? {})[name];
-  return typeof value === "string" ? value : "";
-}
-
-async function renderPage(ctx: Context, page: string, locals: Record<string, unknown>) {
-  await ctx.render("layouts/single", { page, ...locals });
-}
-
 export function emailConfirmationHandlers(deps: {
   confirmations: ConfirmationService;
   emails: EmailService;
   repo: AccountRepository;
   /** Continues a sign-in in this browser that was waiting for this account's address. */
-  resumeSignIn(ctx: Context, accountId: string): Promise<boolean>;
+  resumeSignIn(ctx: PageContext, accountId: string): Promise<boolean>;
 }): ConfirmationHandler[] {
   const make = (intent: "registration" | "add-email"): ConfirmationHandler => ({
     intent,
     async show(ctx, confirmation, key) {
       const email = await deps.repo.findEmail(confirmation.objectId);
-      await renderPage(ctx, "accounts/confirm-email", { title: "Confirm your email address", address: email?.address, action: `/confirm/${key}` });
+      await renderPage(ctx, "accounts/confirm-email", { title: "Confirm your email address", address: email?.address, action: pathTo(confirmationPaths.link, { key }) });
     },
     async confirm(ctx, key) {
       const verified = await deps.confirmations.redeem(key, [intent], (confirmation, tx) => deps.emails.verify(tx, confirmation.objectId));
@@ -58,35 +48,29 @@ export function emailConfirmationHandlers(deps: {
   return [make("registration"), make("add-email")];
 }
 
-export function passwordResetHandler(deps: { passwordReset: PasswordResetService; repo: AccountRepository; session: SignedInSession }): ConfirmationHandler {
-  const form = (ctx: Context, key: string, errors: Record<string, string> = {}) =>
-    renderPage(ctx, "accounts/reset-password", {
-      title: "Choose a new password",
-      action: `/confirm/${key}`,
-      passwordLength,
-      errors,
-      hasErrors: Object.keys(errors).length > 0,
-    });
+export function passwordResetHandler(deps: {
+  passwordReset: PasswordResetService;
+  repo: AccountRepository;
+  session: SignedInSession;
+}): ConfirmationHandler {
   return {
     intent: "password-reset",
-    show: (ctx, _confirmation, key) => form(ctx, key),
-    async confirm(ctx, key) {
-      try {
-        const { accountId, interactionUid } = await deps.passwordReset.reset(key, field(ctx, "password"), await deps.session.sessionId(ctx));
-        ctx.state.log.info({ accountId }, "password reset; other sessions ended");
-        await renderPage(ctx, "accounts/password-changed", {
-          title: "Password changed",
-          continueUrl: interactionUid ? `/interaction/${interactionUid}` : "/account",
-        });
-      } catch (error) {
-        if (!(error instanceof FormError)) throw error;
-        ctx.status = error.status;
-        await form(ctx, key, error.fields);
-      }
+    show: (ctx, _confirmation, key, refused) =>
+      renderPage(ctx, "accounts/reset-password", {
+        title: "Choose a new password",
+        action: pathTo(confirmationPaths.link, { key }),
+        passwordLength,
+        errors: refused?.errors,
+      }),
+    async confirm(ctx, key, _confirmation, form) {
+      const { accountId, interactionUid } = await deps.passwordReset.reset(key, form.get("password"), await deps.session.sessionId(ctx));
+      ctx.state.log.info({ accountId }, "password reset; other sessions ended");
+      // The sign-in the reset was asked from continues, if there was one; else the account page.
+      await renderPage(ctx, "accounts/password-changed", { title: "Password changed", interactionUid });
     },
     async resend(ctx, confirmation) {
       const email = confirmation.payload.emailId ? await deps.repo.findEmail(confirmation.payload.emailId) : undefined;
-      if (!email) return renderPage(ctx, "accounts/forgot-password", { title: "Reset your password", email: "", errors: {} });
+      if (!email) return renderPage(ctx, "accounts/forgot-password", { title: "Reset your password", email: "" });
       await deps.passwordReset.request(email.address);
       await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address: email.address, reset: true });
     },

@@ -5,8 +5,8 @@
  * way the token endpoint authenticates it. No same-origin check: these are called from
  * other origins by design, with credentials of their own rather than a user's cookies.
  */
-import Router, { type RouterContext } from "@koa/router";
-import type { DefaultState, Middleware } from "koa";
+import Router from "@koa/router";
+import type { DefaultState, Middleware, ParameterizedContext } from "koa";
 import { koaBody } from "koa-body";
 import type Provider from "oidc-provider";
 import { ApiError, apiErrors } from "./api-errors.js";
@@ -15,7 +15,7 @@ import { noStore } from "./no-store.js";
 
 export type ApiState = DefaultState;
 export type ApiRouter = Router<ApiState>;
-export type ApiContext = RouterContext<ApiState>;
+export type ApiContext = ParameterizedContext<ApiState> & { params: Record<string, string> };
 
 export const apiBodyLimit = "16kb";
 

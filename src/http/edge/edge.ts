@@ -5,8 +5,7 @@
  * calling back (`webhooks`) — and gets that audience's plumbing without repeating it.
  */
 import type { Middleware } from "koa";
-import type Provider from "oidc-provider";
-import { apiRouter, forClients, type ApiRouter } from "./api.js";
+import { apiRouter, type ApiRouter } from "./api.js";
 import { pageRouter, type PageRouter, type ViewPaths } from "./pages.js";
 import type { Paths } from "./paths.js";
 import { webhookRouter, type WebhookRouter } from "./webhooks.js";
@@ -19,13 +18,11 @@ export interface Edge {
   api(): ApiRouter;
   /** A router of webhooks, with the raw body kept. */
   webhooks(): WebhookRouter;
-  /** Wraps an API handler that acts for a client authenticated as at the token endpoint. */
-  forClients: ReturnType<typeof forClients>;
   /** Every router made so far as app middleware, in the order made: the app mounts them so. */
   middleware(): Middleware[];
 }
 
-export function createEdge(deps: { issuer: string; provider: Provider }): Edge {
+export function createEdge(deps: { issuer: string }): Edge {
   const mounted: Middleware[] = [];
   const viewPaths: ViewPaths = {};
   // A router's state type is wider than the app's DefaultState: its own edge middleware
@@ -42,7 +39,6 @@ export function createEdge(deps: { issuer: string; provider: Provider }): Edge {
     },
     api: () => keep(apiRouter()),
     webhooks: () => keep(webhookRouter()),
-    forClients: forClients(deps.provider),
     middleware: () => [...mounted],
   };
 }

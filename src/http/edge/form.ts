@@ -12,6 +12,8 @@ export type FieldErrors = Record<string, string>;
 export interface SubmittedForm {
   /** The field's value; "" when it is missing or not text. */
   get(name: string): string;
+  /** Whether the form has the field at all. */
+  has(name: string): boolean;
 }
 
 /** A form the service refused: what was sent, and one message per field. */
@@ -28,6 +30,7 @@ export function submittedForm(ctx: { request: unknown }): SubmittedForm {
       const first: unknown = Array.isArray(value) ? value[0] : value;
       return typeof first === "string" ? first : "";
     },
+    has: (name) => Object.hasOwn(body, name),
   };
 }
 

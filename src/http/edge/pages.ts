@@ -5,8 +5,8 @@
  * http-errors 4xx, which http/middleware/errors.ts explains on a page); and the `paths`
  * and `pathTo` locals every view links with.
  */
-import Router, { type RouterContext } from "@koa/router";
-import type { DefaultState, Middleware } from "koa";
+import Router from "@koa/router";
+import type { DefaultState, Middleware, ParameterizedContext } from "koa";
 import { koaBody } from "koa-body";
 import { noStore } from "./no-store.js";
 import { pathTo, type Paths } from "./paths.js";
@@ -21,7 +21,8 @@ export interface PageState extends DefaultState {
 }
 
 export type PageRouter<S = unknown> = Router<PageState & S>;
-export type PageContext<S = unknown> = RouterContext<PageState & S>;
+/** What a page handler sees: the request with its typed state and the route's parameters. */
+export type PageContext<S = unknown> = ParameterizedContext<PageState & S> & { params: Record<string, string> };
 
 /** Forms are a few fields of text; anything larger is not one of ours. */
 export const formLimit = "16kb";

@@ -4,8 +4,8 @@
  * breaks them), up to a limit. Failures answer in the JSON APIs' error shape; senders only
  * read the status, and retry on anything but 2xx.
  */
-import Router, { type RouterContext } from "@koa/router";
-import type { DefaultState, Middleware } from "koa";
+import Router from "@koa/router";
+import type { DefaultState, Middleware, ParameterizedContext } from "koa";
 import { apiErrors } from "./api-errors.js";
 import { ApiError } from "./api-errors.js";
 import { noStore } from "./no-store.js";
@@ -16,7 +16,7 @@ export interface WebhookState extends DefaultState {
 }
 
 export type WebhookRouter = Router<WebhookState>;
-export type WebhookContext = RouterContext<WebhookState>;
+export type WebhookContext = ParameterizedContext<WebhookState> & { params: Record<string, string> };
 
 /** Stripe's events are a few kilobytes; a megabyte leaves room without inviting abuse. */
 export const webhookBodyLimit = 1024 * 1024;

@@ -1,0 +1,28 @@
+/**
+ * How a sign-in page ends: the interaction's result goes to the provider and the browser
+ * back to the authorization endpoint (node-oidc-provider's interactionResult), which runs
+ * the policy's next check. Every login method ends with `finishLogin`.
+ */
+import type Provider from "oidc-provider";
+import { pathTo } from "../http/edge/index.js";
+import type { InteractionContext, InteractionDetails } from "./interaction.js";
+import { interactionPaths } from "./paths.js";
+
+export type InteractionResult = Parameters<Provider["interactionResult"]>[2];
+
+export async function finishInteraction(provider: Provider, ctx: InteractionContext, result: InteractionResult): Promise<void> {
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+}
+
+/** The one way a login method finishes: the interaction ends with a login for the account. */
+export function finishLogin(provider: Provider, ctx: InteractionContext, accountId: string): Promise<void> {
+  return finishInteraction(provider, ctx, { login: { accountId } });
+}
+
+/** A replayed or out-of-order post: show the step the interaction is really at. */
+export function showCurrentStep(ctx: InteractionContext, details: InteractionDetails): void {
+  ctx.status = 303;
+  ctx.redirect(pathTo(interactionPaths.interaction, { uid: details.uid }));
+}

@@ -1,0 +1,39 @@
+/**
+ * A login method: one way to prove who you are on the login page (password today; wallet
+ * signature and sign-in links next). A method adds its part of the login page (a panel),
+ * and its own routes under /interaction/:uid/, and ends the same way as every other: with
+ * `kit.finishLogin(ctx, accountId)`. Adding one is a module and one entry in the list that
+ * the composition root passes to mountInteractionRoutes.
+ */
+import type Provider from "oidc-provider";
+import type { Paths, RefusedForm } from "../http/edge/index.js";
+import type { InteractionContext, InteractionDetails, InteractionRouter } from "./interaction.js";
+
+/** The method's part of the login page: a view under views/ rendered with these locals. */
+export interface LoginPanel {
+  view: string;
+  locals: Record<string, unknown>;
+}
+
+export interface LoginKit {
+  provider: Provider;
+  /** The request's interaction (loaded once). */
+  interaction(ctx: InteractionContext): Promise<InteractionDetails>;
+  /** Ends the interaction with a login for the account: the one way a method finishes. */
+  finishLogin(ctx: InteractionContext, accountId: string): Promise<void>;
+  /** Shows the login page again, this method's panel with what it refused. */
+  showLogin(ctx: InteractionContext, details: InteractionDetails, refused: { method: string } & RefusedForm): Promise<void>;
+  /** Renders a page of the method's own in the sign-in layout (uid and application included). */
+  render(ctx: InteractionContext, details: InteractionDetails, page: string, locals: Record<string, unknown>): Promise<void>;
+}
+
+export interface LoginMethod {
+  /** Identifies the method; its paths are shown to views as `paths.<name>`. */
+  name: string;
+  /** The method's routes, under /interaction/:uid/. */
+  paths: Paths;
+  /** Its panel on the login page; `refused` is set when its own form was just refused. */
+  panel(ctx: InteractionContext, details: InteractionDetails, refused?: RefusedForm): Promise<LoginPanel>;
+  /** Adds the method's routes to a page router of its own. */
+  mount(router: InteractionRouter, kit: LoginKit): void;
+}
