@@ -18,6 +18,8 @@ import {
   emailConfirmationHandlers,
   passwordResetHandler,
   mountPasswordRoutes,
+  createScopeWords,
+  type ClaimContributor,
 } from "./accounts/index.js";
 import { createConfirmationService, mountConfirmationRoutes } from "./confirmation/index.js";
 import { createConsentService, createOrganisationRepository } from "./orgs/index.js";
@@ -70,6 +72,8 @@ export async function startTessera(
     database?: DatabaseTarget;
     /** Mounts routes of the caller's own on the edge, after Tessera's (tests use it). */
     mount?: (edge: Edge, provider: Provider) => void;
+    /** Claims of the caller's own, after Tessera's (tests use it). */
+    claimContributors?: readonly ClaimContributor[];
   },
 ): Promise<Tessera> {
   const { log } = options;
@@ -98,6 +102,9 @@ export async function startTessera(
     const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, endSessions: endSessionsOf });
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
+    // Claims other rooms add under scopes of their own, one entry per room.
+    const claimContributors: ClaimContributor[] = [...(options.claimContributors ?? [])];
+    const scopeWords = createScopeWords(claimContributors);
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock),
@@ -105,6 +112,7 @@ export async function startTessera(
       accounts,
       policy: { accounts, terms, organisations, clock },
       secureCookies: config.issuer.startsWith("https://"),
+      claimContributors,
       log,
       trustProxy: config.trustProxy,
       allowImplicitOnLocalhost: config.env !== "production",
@@ -116,7 +124,7 @@ export async function startTessera(
       await db.sql.query("SELECT 1");
     });
     mountInteractionRoutes(edge, {
-      provider, accounts, emails, terms, organisations, clock,
+      provider, accounts, emails, terms, organisations, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
       loginMethods: [passwordLogin({ accounts })],
     });
@@ -138,6 +146,7 @@ export async function startTessera(
       organisations,
       applications: connectedApplications(db.prisma, clock, events),
       sessions: accountSessions(db.prisma, clock, events),
+      scopeWords,
       clock,
     });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);

@@ -1,4 +1,5 @@
 export { standardClaims, claimsByScope } from "./claims.js";
+export type { ClaimContributor } from "./claim-contributor.js";
 export { createEmailService, EmailRuleError, type EmailService } from "./emails.js";
 export { createPasswordResetService, type PasswordResetService } from "./password-reset.js";
 export { createAccountRepository, type AccountRepository } from "./repository.js";
@@ -12,5 +13,5 @@ export type { SignedInSession } from "./http/session.js";
 export { createTermsService, createTermsVersions, type Terms, type TermsService } from "./terms.js";
 export { createProfileService, nameProblem, type ProfileService } from "./profile.js";
 export { createProfileRepository } from "./profile-repository.js";
-export { scopeWords } from "./scope-words.js";
+export { createScopeWords, scopeWords, type ScopeWords } from "./scope-words.js";
 export { createNameWriter, type NameWriter } from "./name-writer.js";

@@ -4,7 +4,7 @@
  * missingOIDCScope / missingOIDCClaims / missingResourceScopes).
  */
 import type Provider from "oidc-provider";
-import { scopeWords } from "../accounts/index.js";
+import type { ScopeWords } from "../accounts/index.js";
 import { submittedForm } from "../http/edge/index.js";
 import { finishInteraction, showCurrentStep } from "./finish.js";
 import { loadInteraction } from "./interaction.js";
@@ -17,7 +17,7 @@ interface MissingDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-export function consentStep(deps: { provider: Provider; resourceServerName(identifier: string): Promise<string | undefined> }): SignInStep {
+export function consentStep(deps: { provider: Provider; scopeWords: ScopeWords; resourceServerName(identifier: string): Promise<string | undefined> }): SignInStep {
   const { provider } = deps;
   return {
     prompt: "consent",
@@ -32,7 +32,7 @@ export function consentStep(deps: { provider: Provider; resourceServerName(ident
       await renderStep(ctx, provider, details, "interactions/consent", {
         apis,
         title: "Allow access",
-        permissions: scopeWords(missing.missingOIDCScope ?? []),
+        permissions: deps.scopeWords(missing.missingOIDCScope ?? []),
         claims: missing.missingOIDCClaims ?? [],
       });
     },

@@ -4,7 +4,7 @@
  * Deny sends the client `access_denied`.
  */
 import type Provider from "oidc-provider";
-import { scopeWords } from "../accounts/index.js";
+import type { ScopeWords } from "../accounts/index.js";
 import { submittedForm } from "../http/edge/index.js";
 import { tesseraPrompts } from "../oidc/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
@@ -18,6 +18,7 @@ interface Deps {
   provider: Provider;
   organisations: OrganisationRepository & ConsentService;
   clock: Clock;
+  scopeWords: ScopeWords;
 }
 
 async function organisationOf(details: InteractionDetails, deps: Deps) {
@@ -39,7 +40,7 @@ export function organisationStep(deps: Deps): SignInStep {
       await renderStep(ctx, provider, details, "interactions/organisation", {
         title: `Share your data with ${organisation.name}?`,
         organisation,
-        permissions: scopeWords(scope.split(" ").filter(Boolean)),
+        permissions: deps.scopeWords(scope.split(" ").filter(Boolean)),
       });
     },
     mount(router) {

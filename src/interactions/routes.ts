@@ -4,7 +4,7 @@
  * mounts its own posts, and every post ends the step with a result.
  */
 import type Provider from "oidc-provider";
-import type { AccountService, EmailService, TermsService } from "../accounts/index.js";
+import type { AccountService, EmailService, ScopeWords, TermsService } from "../accounts/index.js";
 import type { Edge } from "../http/edge/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
@@ -27,6 +27,8 @@ export interface InteractionDeps {
   terms: TermsService;
   organisations: OrganisationRepository & ConsentService;
   clock: Clock;
+  /** What each scope shares, in words (contributed scopes included). */
+  scopeWords: ScopeWords;
   resourceServerName(identifier: string): Promise<string | undefined>;
   /** The login methods on the login page, in the order shown. */
   loginMethods: readonly LoginMethod[];

@@ -4,7 +4,8 @@
  * Every choice that departs from the library's default says why.
  */
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ResponseType } from "oidc-provider";
-import { claimsByScope, standardClaims, type AccountService } from "../accounts/index.js";
+import { claimsByScope, standardClaims, type AccountService, type ClaimContributor } from "../accounts/index.js";
+import { contributedClaims, mergedClaimsByScope } from "./claims.js";
 import type { KeyMaterial } from "./keys.js";
 import { tesseraClientMetadata } from "./client-metadata.js";
 import { grantForFirstPartyClient } from "./first-party-grant.js";
@@ -21,6 +22,8 @@ export interface ProviderDeps {
   accounts: AccountService;
   policy: PolicyDeps;
   secureCookies: boolean;
+  /** Claims other rooms add under scopes of their own (src/oidc/claims.ts). */
+  claimContributors: readonly ClaimContributor[];
 }
 
 /**
@@ -45,8 +48,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       long: { httpOnly: true, sameSite: "lax", secure: deps.secureCookies, signed: true },
       short: { httpOnly: true, sameSite: "lax", secure: deps.secureCookies, signed: true },
     },
-    claims: claimsByScope as unknown as Configuration["claims"],
-    scopes: ["openid", "offline_access", "profile", "email"],
+    claims: mergedClaimsByScope(claimsByScope, deps.claimContributors),
+    scopes: ["openid", "offline_access", "profile", "email", ...deps.claimContributors.map((contributor) => contributor.scope)],
     responseTypes,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
     // RFC 7636 for every public client (they cannot keep a secret, so the code needs a binding).
@@ -54,7 +57,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     async findAccount(_ctx, sub) {
       const account = await deps.accounts.findById(sub);
       if (!account) return undefined;
-      return { accountId: account.id, claims: async () => standardClaims(account) as { sub: string } };
+      return {
+        accountId: account.id,
+        claims: async (_use, scope, requested) => ({
+          ...(await contributedClaims(deps.claimContributors, account.id, scope, { ...requested })),
+          ...standardClaims(account),
+          sub: account.id,
+        }),
+      };
     },
     features: {
       devInteractions: { enabled: false },

@@ -11,6 +11,7 @@ import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger, type Logger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
 import type Provider from "oidc-provider";
+import type { ClaimContributor } from "../../src/accounts/index.js";
 import type { Edge } from "../../src/http/edge/index.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
@@ -26,7 +27,7 @@ export interface TestTessera extends Tessera {
 }
 
 export async function startTestTessera(
-  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void } = {},
+  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void; claimContributors?: ClaimContributor[] } = {},
 ): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
@@ -47,7 +48,7 @@ export async function startTestTessera(
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });
-  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount });
+  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount, claimContributors: options.claimContributors });
   return {
     ...tessera,
     config,

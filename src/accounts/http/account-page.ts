@@ -4,7 +4,7 @@
  */
 import { renderPage, type FieldErrors, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
-import { scopeWords } from "../scope-words.js";
+import type { ScopeWords } from "../scope-words.js";
 import type { AccountService } from "../service.js";
 import type { AccountSessions, ConnectedApplications, OrganisationConsents } from "./account-ports.js";
 import { printDay, printMoment } from "./dates.js";
@@ -17,6 +17,8 @@ export interface AccountPageDeps {
   organisations: OrganisationConsents;
   applications: ConnectedApplications;
   sessions: AccountSessions;
+  /** What each scope shares, in words (contributed scopes included). */
+  scopeWords: ScopeWords;
 }
 
 export interface AccountPageState {
@@ -53,7 +55,7 @@ export function accountPage(deps: AccountPageDeps) {
         privacyPolicyUrl: webLink(organisation.privacyPolicyUrl),
         since: printDay(grantedAt),
       })),
-      applications: applications.map((application) => ({ ...application, permissions: scopeWords(application.scopes), since: printDay(application.since) })),
+      applications: applications.map((application) => ({ ...application, permissions: deps.scopeWords(application.scopes), since: printDay(application.since) })),
       sessions: sessions.map((session) => ({ ...session, signedInAt: printMoment(session.signedInAt) })),
       notice: state.notice,
       errors: state.errors,
