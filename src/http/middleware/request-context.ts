@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
+import { healthPaths } from "../health.js";
 import type { Logger } from "../../shared/index.js";
 
 declare module "koa" {
@@ -18,10 +19,9 @@ declare module "koa" {
 }
 
 const acceptableId = /^[\w.:-]{1,128}$/;
-const probePath = "/healthz";
 
 function isPassingProbe(path: string, status: number): boolean {
-  return path === probePath && status < 400;
+  return path === healthPaths.health && status < 400;
 }
 
 export function requestContext(log: Logger): Middleware {
