@@ -32,6 +32,7 @@ import { createApp } from "./http/app.js";
 import { createEdge, type Edge } from "./http/edge/index.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
+import type { LoginMethod } from "./interactions/login-method.js";
 import { passwordLogin } from "./interactions/password/password-login.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
@@ -72,6 +73,8 @@ export async function startTessera(
     database?: DatabaseTarget;
     /** Mounts routes of the caller's own on the edge, after Tessera's (tests use it). */
     mount?: (edge: Edge, provider: Provider) => void;
+    /** Login methods of the caller's own, after Tessera's (tests use it). */
+    loginMethods?: readonly LoginMethod[];
     /** Claims of the caller's own, after Tessera's (tests use it). */
     claimContributors?: readonly ClaimContributor[];
   },
@@ -126,7 +129,7 @@ export async function startTessera(
     mountInteractionRoutes(edge, {
       provider, accounts, emails, terms, organisations, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
-      loginMethods: [passwordLogin({ accounts })],
+      loginMethods: [passwordLogin({ accounts }), ...(options.loginMethods ?? [])],
     });
     mountConfirmationRoutes(edge, confirmations, [
       ...emailConfirmationHandlers({

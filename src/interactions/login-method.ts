@@ -9,7 +9,11 @@ import type Provider from "oidc-provider";
 import type { Paths, RefusedForm } from "../http/edge/index.js";
 import type { InteractionContext, InteractionDetails, InteractionRouter } from "./interaction.js";
 
-/** The method's part of the login page: a view under views/ rendered with these locals. */
+/**
+ * The method's part of the login page: a view under views/ rendered with these locals.
+ * `interactions/method-button` is one button posting to `action` with the text `label`,
+ * for methods whose work happens on a page of their own.
+ */
 export interface LoginPanel {
   view: string;
   locals: Record<string, unknown>;

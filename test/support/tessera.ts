@@ -13,6 +13,7 @@ import type { Clock } from "../../src/shared/clock.js";
 import type Provider from "oidc-provider";
 import type { ClaimContributor } from "../../src/accounts/index.js";
 import type { Edge } from "../../src/http/edge/index.js";
+import type { LoginMethod } from "../../src/interactions/login-method.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
 import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
@@ -27,7 +28,7 @@ export interface TestTessera extends Tessera {
 }
 
 export async function startTestTessera(
-  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void; claimContributors?: ClaimContributor[] } = {},
+  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void; claimContributors?: ClaimContributor[]; loginMethods?: LoginMethod[] } = {},
 ): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
@@ -48,7 +49,7 @@ export async function startTestTessera(
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });
-  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount, claimContributors: options.claimContributors });
+  const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount, claimContributors: options.claimContributors, loginMethods: options.loginMethods });
   return {
     ...tessera,
     config,
