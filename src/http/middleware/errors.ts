@@ -7,6 +7,7 @@ import type { Middleware } from "koa";
 import { errors } from "oidc-provider";
 import { AppError } from "../../shared/index.js";
 import { explainOidcError } from "../../oidc/index.js";
+import { renderPage } from "../edge/index.js";
 
 export function errorPages(): Middleware {
   return async (ctx, next) => {
@@ -17,7 +18,7 @@ export function errorPages(): Middleware {
       if (view.status >= 500) ctx.state.log.error({ err: error }, "request failed");
       else ctx.state.log.info({ code: view.code }, "request refused");
       ctx.status = view.status;
-      await ctx.render("layouts/single", { page: "errors/page", title: view.title, message: view.message, errorReference: ctx.state.requestId });
+      await renderPage(ctx, "errors/page", { title: view.title, message: view.message, errorReference: ctx.state.requestId });
     }
   };
 }
