@@ -37,6 +37,7 @@ import { passwordLogin } from "./interactions/password/password-login.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
+import { createPushRepository, createSetSigner, createStreamService, mountSsfRoutes, pushDelivery, pushDeliveryHandler, subscribePush } from "./push/index.js";
 import { defineBackgroundWork } from "./background.js";
 import {
   accountClient,
@@ -46,6 +47,7 @@ import {
   loadOrCreateKeys,
   providerSession,
   accountSessions,
+  clientCredentialsBearer,
   connectedApplications,
   deleteAccountRecords,
   recordSignIns,
@@ -96,6 +98,10 @@ export async function startTessera(
     const events = createEventLog({ jobs, clock });
     defineBackgroundWork(jobs, { config, prisma: db.prisma, clock });
     const mail = createMailQueue({ jobs });
+    const production = config.env === "production";
+    const push = createPushRepository(db.prisma);
+    jobs.define(pushDelivery, pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, keys.jwks), issuer: config.issuer, production, clock }));
+    subscribePush({ events, jobs, repo: push, clock, prisma: db.prisma });
 
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
@@ -145,7 +151,15 @@ export async function startTessera(
       accounts,
       emails,
       session: signedIn,
-      profile: createProfileService({ repo, profiles: createProfileRepository(db.prisma), confirmations, writeName, events, deleteProviderRecords: deleteAccountRecords }),
+      profile: createProfileService({
+        repo,
+        profiles: createProfileRepository(db.prisma),
+        confirmations,
+        writeName,
+        events,
+        connectedClients: async (tx, accountId) => (await push.recipients(accountId, clock.now(), tx, { pushOnly: false })).map((recipient) => recipient.clientId),
+        deleteProviderRecords: deleteAccountRecords,
+      }),
       organisations,
       applications: connectedApplications(db.prisma, clock, events),
       sessions: accountSessions(db.prisma, clock, events),
@@ -154,6 +168,7 @@ export async function startTessera(
     });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
+    mountSsfRoutes(edge, { streams: createStreamService({ repo: push, jobs, prisma: db.prisma, clock, issuer: config.issuer, production }), bearer: clientCredentialsBearer(provider) });
     options.mount?.(edge, provider);
     const app = createApp({ provider, routes: edge.middleware(), log, trustProxy: config.trustProxy });
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.

@@ -30,6 +30,8 @@ export function createProfileService(deps: {
   confirmations: ConfirmationService;
   writeName: NameWriter;
   events: EventRecorder;
+  /** The clients connected to the account (see the account.deleted event), in the given transaction. */
+  connectedClients: (tx: Tx, accountId: string) => Promise<string[]>;
   /** Deletes the account's records in the provider's table, in the given transaction. */
   deleteProviderRecords: (tx: Tx, accountId: string) => Promise<void>;
 }) {
@@ -51,6 +53,7 @@ export function createProfileService(deps: {
         throw new FormError({ confirmation: `That is not your primary email address. Type ${primary ?? "it"} exactly as shown.` });
       }
       await profiles.transaction(async (tx) => {
+        const clientIds = await deps.connectedClients(tx, accountId);
         const deleted = await profiles.deleteUser(tx, accountId);
         const emailIds = deleted ?? [];
         await confirmations.revokeAll(tx, "password-reset", accountId);
@@ -60,7 +63,7 @@ export function createProfileService(deps: {
         }
         await deps.deleteProviderRecords(tx, accountId);
         // A second delete racing the first found nothing: one deletion, one event.
-        if (deleted) await deps.events.record(tx, { type: "account.deleted", accountId });
+        if (deleted) await deps.events.record(tx, { type: "account.deleted", accountId, clientIds });
       });
     },
   };

@@ -5,6 +5,7 @@
  */
 import type { PrismaClient } from "../db/index.js";
 import { Prisma } from "../db/index.js";
+import { jobsChannel } from "./queue.js";
 import type { JobRecord, JobState } from "./types.js";
 
 export interface ClaimedJob {
@@ -58,6 +59,25 @@ export function createJobRepository(prisma: PrismaClient) {
 
     async retryLater(id: string, runAt: Date, lastError: string, now: Date): Promise<void> {
       await prisma.job.updateMany({ where: { id }, data: { state: "ready", runAt, leaseUntil: null, lastError, updatedAt: now } });
+    },
+
+    /** Puts a running job back, due at runAt, giving back the attempt it was claimed with. */
+    async defer(id: string, runAt: Date, now: Date): Promise<void> {
+      await prisma.job.updateMany({ where: { id }, data: { state: "ready", runAt, leaseUntil: null, attempts: { decrement: 1 }, updatedAt: now } });
+    },
+
+    /**
+     * Makes waiting jobs of a kind whose payload has `key` = `value` due now (held pushes of
+     * a stream that resumed), and wakes the workers. Answers how many.
+     */
+    async runNow(kind: string, key: string, value: string, now: Date): Promise<number> {
+      return prisma.$transaction(async (tx) => {
+        const count = await tx.$executeRaw`
+          UPDATE "job" SET "run_at" = ${now}::timestamp, "updated_at" = ${now}::timestamp
+          WHERE "kind" = ${kind} AND "state" = 'ready' AND "payload"->>${key} = ${value}`;
+        if (count) await tx.$executeRaw`SELECT pg_notify(${jobsChannel}, '')`;
+        return count;
+      });
     },
 
     async bury(id: string, lastError: string, now: Date): Promise<void> {

@@ -19,7 +19,7 @@ import { describeJobError } from "./describe-error.js";
 import { jobsChannel, writeJob } from "./queue.js";
 import type { ClaimedJob, JobRepository } from "./repository.js";
 import { nextTick, latestTick, type Schedule } from "./schedule.js";
-import { PermanentJobError, type JobHandler, type JobPayload, type JobQueue, type JobType } from "./types.js";
+import { JobDeferred, PermanentJobError, type JobHandler, type JobPayload, type JobQueue, type JobType } from "./types.js";
 
 export interface JobRunnerDeps {
   repo: JobRepository;
@@ -77,6 +77,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     try {
       await handler.run(job.payload as JobPayload, { idempotencyKey: job.id, attempt: job.attempts, log: jobLog });
     } catch (error) {
+      if (error instanceof JobDeferred) {
+        await repo.defer(job.id, error.runAt, clock.now());
+        return;
+      }
       const lastError = describeJobError(error);
       if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
         await repo.bury(job.id, lastError, clock.now());
@@ -167,6 +171,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const now = clock.now();
       return writeJob(tx, { kind: type.name, payload, runAt: options.runAt ?? now, maxAttempts: handler.maxAttempts, now });
     },
+
+    runNow: (type, key, value) => repo.runNow(type.name, key, value, clock.now()),
 
     define(type, handler) {
       if (handlers.has(type.name)) throw new TypeError(`Jobs of kind ${type.name} already have a handler`);

@@ -50,9 +50,22 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * Not now, and not a failure: the job waits until `runAt` without using up an attempt (a
+ * push to a paused stream is held until the stream resumes).
+ */
+export class JobDeferred extends Error {
+  constructor(readonly runAt: Date) {
+    super("deferred");
+    this.name = "JobDeferred";
+  }
+}
+
 /** What domain rooms see of the job runner: enqueue inside their own transaction. */
 export interface JobQueue {
   enqueue<P extends JobPayload>(tx: Prisma.TransactionClient, type: JobType<P>, payload: P, options?: { runAt?: Date }): Promise<string>;
+  /** Makes the waiting jobs of `type` whose payload has `key` = `value` due now; answers how many. */
+  runNow<P extends JobPayload>(type: JobType<P>, key: keyof P & string, value: string): Promise<number>;
 }
 
 export type JobState = "ready" | "running" | "dead";

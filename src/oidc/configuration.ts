@@ -49,7 +49,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       short: { httpOnly: true, sameSite: "lax", secure: deps.secureCookies, signed: true },
     },
     claims: mergedClaimsByScope(claimsByScope, deps.claimContributors),
-    scopes: ["openid", "offline_access", "profile", "email", ...deps.claimContributors.map((contributor) => contributor.scope)],
+    // ssf.read / ssf.manage: client_credentials tokens for the Shared Signals stream
+    // endpoints (CAEP interoperability profile). Listed so a client whose metadata limits
+    // its `scope` cannot ask for them unless they are in that list.
+    scopes: ["openid", "offline_access", "profile", "email", "ssf.read", "ssf.manage", ...deps.claimContributors.map((contributor) => contributor.scope)],
     responseTypes,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
     // RFC 7636 for every public client (they cannot keep a secret, so the code needs a binding).

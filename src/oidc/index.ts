@@ -25,3 +25,4 @@ export { connectedApplications } from "./grants.js";
 export { resourceServerLookup, resourceServerNames } from "./resource-servers.js";
 export { registrationPolicyName } from "./registration-policy.js";
 export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";
+export { clientCredentialsBearer } from "./client-credentials-bearer.js";

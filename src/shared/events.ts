@@ -17,7 +17,12 @@ export type DomainEvent =
   | { type: "account.organisation-consent-given"; accountId: string; organisationId: string }
   | { type: "account.organisation-consent-withdrawn"; accountId: string; organisationId: string }
   | { type: "account.application-revoked"; accountId: string; clientId: string }
-  | { type: "account.deleted"; accountId: string };
+  /**
+   * `clientIds`: the clients connected to the account when it went (signed in to, holding
+   * a grant, consent not withdrawn), captured in the deleting transaction because the
+   * records that say so are deleted with it.
+   */
+  | { type: "account.deleted"; accountId: string; clientIds: string[] };
 
 export type DomainEventType = DomainEvent["type"];
 

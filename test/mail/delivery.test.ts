@@ -62,7 +62,7 @@ function delivery(overrides: { transport?: Transporter; maxAttempts?: number; ou
   );
   return runner;
 }
-const queue = createMailQueue({ jobs: { enqueue: (tx, type, payload, options) => delivery().enqueue(tx, type, payload, options) } });
+const queue = createMailQueue({ jobs: delivery() });
 
 const registration = (to: string, key = "k3y"): QueuedMail => ({
   to,

@@ -14,6 +14,7 @@ import type Provider from "oidc-provider";
 import type { ClaimContributor } from "../../src/accounts/index.js";
 import type { Edge } from "../../src/http/edge/index.js";
 import type { LoginMethod } from "../../src/interactions/login-method.js";
+import type { DatabaseTarget } from "../../src/db/database.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
 import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
@@ -22,17 +23,31 @@ export { freePort };
 
 export interface TestTessera extends Tessera {
   config: Config;
+  /** The database it runs on. */
+  target: DatabaseTarget;
   issuer: string;
   /** The SMTP server Tessera sends to in this test file. */
   mailbox: TestSmtpServer;
 }
 
 export async function startTestTessera(
-  options: { env?: Record<string, string>; clock?: Clock; log?: Logger; mount?: (edge: Edge, provider: Provider) => void; claimContributors?: ClaimContributor[]; loginMethods?: LoginMethod[] } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    log?: Logger;
+    mount?: (edge: Edge, provider: Provider) => void;
+    claimContributors?: ClaimContributor[];
+    loginMethods?: LoginMethod[];
+    /**
+     * A database and key folder of the caller's (another Tessera's, for a restart or a second
+     * process), left in place on close.
+     */
+    shared?: { target: DatabaseTarget; keysDir: string };
+  } = {},
 ): Promise<TestTessera> {
   const port = await freePort();
-  const keysDir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-"));
-  const database = await freshDatabase();
+  const keysDir = options.shared?.keysDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-")));
+  const database = options.shared ? { target: options.shared.target, drop: async () => undefined } : await freshDatabase();
   const mailbox = await startSmtpServer();
   const config = parseConfig({
     NODE_ENV: "test",
@@ -53,13 +68,14 @@ export async function startTestTessera(
   return {
     ...tessera,
     config,
+    target: database.target,
     issuer: config.issuer,
     mailbox,
     async close() {
       await tessera.close();
       await mailbox.close();
       await database.drop();
-      await fs.rm(keysDir, { recursive: true, force: true });
+      if (!options.shared) await fs.rm(keysDir, { recursive: true, force: true });
     },
   };
 }
