@@ -62,7 +62,7 @@ function delivery(overrides: { transport?: Transporter; maxAttempts?: number; ou
   );
   return runner;
 }
-const queue = createMailQueue({ jobs: delivery() });
+const queue = { enqueue: (tx: Parameters<ReturnType<typeof createMailQueue>["enqueue"]>[0], message: QueuedMail) => createMailQueue({ jobs: delivery() }).enqueue(tx, message) };
 
 const registration = (to: string, key = "k3y"): QueuedMail => ({
   to,

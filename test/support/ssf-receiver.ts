@@ -74,6 +74,11 @@ export async function startReceiver(issuer: string, audience: string): Promise<T
         check();
       });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Tessera's HTTP client keeps connections alive; they would hold close() open.
+        server.closeAllConnections();
+      }),
   };
 }
