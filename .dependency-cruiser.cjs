@@ -9,7 +9,9 @@
  *   domain          accounts, orgs, clients, billing, push, signin-links, wallet, security, oidc
  *   edge            src/http, src/interactions, src/cli, src/demo
  *   composition     src/server.ts and src/main.ts wire everything and are exempt: the
- *                   design names them the place where every room meets.
+ *                   design names them the place where every room meets. Other modules at
+ *                   the top of src/ (background.ts, schedules.ts) are wiring too: they
+ *                   reach rooms through index.ts, and no room imports them.
  * One exception, narrow and deliberate: src/http/edge/index.ts, the HTTP edge by audience
  * (pages, JSON APIs, webhooks). Issue 8 has each room mount its own routes on it, and the
  * design puts it in http/; so rooms with routes (domain rooms, mail's outbox,
@@ -123,6 +125,15 @@ module.exports = {
         "imports only shared/ and config: anything more would tie those rooms together.",
       from: { path: "^src/http/edge/" },
       to: outside("(http/edge|shared)"),
+    },
+    {
+      name: "rooms-do-not-import-the-wiring",
+      severity: "error",
+      comment:
+        "Modules at the top of src/ besides config.ts (server, main, background, schedules) " +
+        "wire rooms together; a room never imports them. The CLI, the other entry point, may.",
+      from: { path: "^src/[^/]+/", pathNot: "^src/cli/" },
+      to: { path: "^src/[^/]+\\.ts$", pathNot: leaf },
     },
     {
       name: "nothing-imports-the-cli",
