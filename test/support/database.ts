@@ -16,6 +16,13 @@ export interface TestDatabase {
 export async function freshDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) return { target: { kind: "pglite", memory: true, snapshot: await migratedSnapshot() }, drop: async () => undefined };
+  return freshPostgresDatabase(baseUrl);
+}
+
+/** The PostgreSQL server tests use for what only PostgreSQL has (several processes on one database). */
+export const postgresServerUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export async function freshPostgresDatabase(baseUrl = postgresServerUrl): Promise<TestDatabase> {
   const name = `tessera_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(baseUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(baseUrl);
