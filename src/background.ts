@@ -1,19 +1,25 @@
 /**
- * Every kind of background job Tessera runs, with its handler, and the schedules that
- * enqueue them (src/schedules.ts). The server and the CLI both define them, so a job
- * either of them enqueues has its retry policy; only the server runs them.
+ * Every kind of background job Tessera runs, with its handler; the domain-event
+ * subscribers (each a job kind too); and the schedules that enqueue jobs
+ * (src/schedules.ts). Adding background work is a handler in its room plus a line here.
  */
+import type { JWK } from "jose";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
-import type { JobRunner } from "./jobs/index.js";
+import type { EventLog, JobRunner } from "./jobs/index.js";
 import { createTransport, sendMail, sendMailHandler } from "./mail/index.js";
 import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
+import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
 import type { Clock } from "./shared/index.js";
 
-export function defineBackgroundWork(jobs: JobRunner, deps: { config: Config; prisma: PrismaClient; clock: Clock }): void {
-  const { config, prisma, clock } = deps;
+export async function defineBackgroundWork(
+  jobs: JobRunner,
+  events: EventLog,
+  deps: { config: Config; prisma: PrismaClient; clock: Clock; jwks: { keys: JWK[] }; push: PushRepository },
+): Promise<void> {
+  const { config, prisma, clock, push } = deps;
   jobs.define(
     sendMail,
     sendMailHandler({
@@ -27,5 +33,11 @@ export function defineBackgroundWork(jobs: JobRunner, deps: { config: Config; pr
   );
   jobs.define(purgeExpiredArtefacts, purgeExpiredHandler(prisma, clock));
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
+  jobs.define(
+    pushDelivery,
+    pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, deps.jwks), issuer: config.issuer, production: config.env === "production", clock }),
+  );
+  subscribePush({ events, jobs, repo: push, clock, prisma });
+
   for (const schedule of schedules) jobs.schedule(schedule);
 }

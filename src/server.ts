@@ -37,7 +37,7 @@ import { passwordLogin } from "./interactions/password/password-login.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
-import { createPushRepository, createSetSigner, createStreamService, mountSsfRoutes, pushDelivery, pushDeliveryHandler, subscribePush } from "./push/index.js";
+import { createPushRepository, createStreamService, mountSsfRoutes } from "./push/index.js";
 import { defineBackgroundWork } from "./background.js";
 import {
   accountClient,
@@ -96,12 +96,10 @@ export async function startTessera(
 
     const jobs = createJobRunner({ repo: createJobRepository(db.prisma), clock, log: log.child({ room: "jobs" }), listen: db.listen, pollSeconds: config.jobs.pollSeconds });
     const events = createEventLog({ jobs, clock });
-    defineBackgroundWork(jobs, { config, prisma: db.prisma, clock });
     const mail = createMailQueue({ jobs });
     const production = config.env === "production";
     const push = createPushRepository(db.prisma);
-    jobs.define(pushDelivery, pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, keys.jwks), issuer: config.issuer, production, clock }));
-    subscribePush({ events, jobs, repo: push, clock, prisma: db.prisma });
+    await defineBackgroundWork(jobs, events, { config, prisma: db.prisma, clock, jwks: keys.jwks, push });
 
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
