@@ -5,29 +5,16 @@
  * confirmation that deletes nothing). Each action is checked on the page, where the user
  * sees it, and where it matters (userinfo, introspection, the next sign-in).
  */
-import { interactionPath } from "../support/browser-session.js";
+import { BrowserSession, type Hop, interactionPath } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import {
-  accountIdOf,
-  BrowserSession,
-  confirmLinkOf,
-  demoAuthorizeUrl,
-  demoSecret,
-  fieldErrorOf,
-  freshUserinfo,
-  h1Of,
-  inputValueOf,
-  mailAfter,
-  mailMark,
-  noticeOf,
-  openAccount,
-  rawPost,
-  signIn,
-  signUp,
-  textOf,
-  type Hop,
-} from "./helpers.js";
+import { accountIdOf, openAccount } from "../support/account-page.js";
+import { confirmLinkOf, mailAfter, mailMark } from "../support/mailbox.js";
+import { demoAuthorizeUrl, demoSecret } from "../support/demo.js";
+import { fieldErrorOf, h1Of, inputValueOf, noticeOf, textOf } from "../support/page-text.js";
+import { freshUserinfo } from "../support/code-exchange.js";
+import { rawPost } from "../support/raw-post.js";
+import { signIn, signUp } from "../support/sign-up.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {

@@ -3,31 +3,14 @@
  * make primary, remove; the refusals; addresses that belong to someone else; and who may
  * post to the page at all.
  */
-import { interactionPath } from "../support/browser-session.js";
+import { BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import {
-  accountIdOf,
-  BrowserSession,
-  confirmLinkOf,
-  emailRows,
-  emailState,
-  fieldErrorOf,
-  freshUserinfo,
-  h1Of,
-  inputValueOf,
-  mailAfter,
-  mailMark,
-  mailsSince,
-  newAddress,
-  newPerson,
-  noticeOf,
-  openAccount,
-  rawPost,
-  rowFor,
-  signIn,
-  signUp,
-  textOf,
-} from "./helpers.js";
+import { accountIdOf, emailRows, emailState, newAddress, openAccount, rowFor } from "../support/account-page.js";
+import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
+import { fieldErrorOf, h1Of, inputValueOf, noticeOf, textOf } from "../support/page-text.js";
+import { freshUserinfo } from "../support/code-exchange.js";
+import { rawPost } from "../support/raw-post.js";
+import { signIn, signUp } from "../support/sign-up.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {
@@ -166,7 +149,7 @@ describe("refusals explain themselves on the page and change nothing", () => {
     expect(inputValueOf(hop.body, "email")).toBe(address());
     expect(noticeOf(hop.body)).toBeUndefined();
     expect(await emailState(tessera, accountId)).toEqual(before);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tessera.jobs.whenIdle();
     expect(mailsSince(tessera, mark, address())).toEqual([]);
   });
 
@@ -267,7 +250,7 @@ describe("an address that belongs to another account", () => {
     const mail = await mailAfter(tessera, mark, { to: owner.person.email, subject: "Someone tried to add your email address to a Tessera account" });
     expect(mail.text).toContain("This address already belongs to an account, so it was not added.");
     expect(mail.links.filter((link) => link.includes("/confirm/"))).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tessera.jobs.whenIdle();
     expect(mailsSince(tessera, mark, owner.person.email).map((m) => m.subject)).toEqual(["Someone tried to add your email address to a Tessera account"]);
     expect(mailsSince(tessera, mark, adder.person.email)).toEqual([]);
   });
@@ -351,7 +334,7 @@ describe("who may use the account page", () => {
 
     expect(await emailState(tessera, accountId)).toEqual(before);
     expect(await tessera.db.prisma.email.count({ where: { normalized: target } })).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tessera.jobs.whenIdle();
     expect(mailsSince(tessera, mark, target)).toEqual([]);
     // The same session, posting from Tessera's own page, still works.
     const sameOrigin = await rawPost(tessera, "/account/emails", { email: target }, { cookie: session.cookieHeader, headers: { origin: new URL(tessera.issuer).origin } });

@@ -3,26 +3,14 @@
  * answer never reveals whether an address has an account, the link sets a new password
  * once, the old password and the account's other sessions stop working.
  */
-import { interactionPath } from "../support/browser-session.js";
-import type { Clock } from "../../src/shared/clock.js";
+import { BrowserSession, type Hop, interactionPath } from "../support/browser-session.js";
+import { movableClock } from "../support/clock.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import {
-  BrowserSession,
-  confirmLinkOf,
-  decodeEntities,
-  demoAuthorizeUrl,
-  fieldErrorOf,
-  h1Of,
-  mailAfter,
-  mailMark,
-  mailsSince,
-  newAddress,
-  openAccount,
-  signIn,
-  signUp,
-  textOf,
-  type Hop,
-} from "./helpers.js";
+import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
+import { decodeEntities, fieldErrorOf, h1Of, textOf } from "../support/page-text.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
+import { newAddress, openAccount } from "../support/account-page.js";
+import { signIn, signUp } from "../support/sign-up.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {
@@ -174,8 +162,7 @@ test("asking twice within a minute answers the same page as always (no hint that
 
 describe("with a movable clock", () => {
   let timed: TestTessera;
-  let offsetMs = 0;
-  const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+  const clock = movableClock();
   beforeAll(async () => {
     timed = await startTestTessera({ clock });
   });
@@ -189,7 +176,7 @@ describe("with a movable clock", () => {
     expect((await askForLink(session, person.email)).status).toBe(200);
     await timed.jobs.whenIdle();
     expect(mailsSince(timed, mark, person.email)).toHaveLength(1);
-    offsetMs += 61_000;
+    clock.advance(61);
     expect((await askForLink(session, person.email)).status).toBe(200);
     const newest = await timed.mailbox.waitForMail(
       (mail) => timed.mailbox.messages.indexOf(mail) >= mark && mail.subject === resetSubject && mailsSince(timed, mark, person.email).filter((m) => m.subject === resetSubject).length === 2,
@@ -205,7 +192,7 @@ describe("with a movable clock", () => {
     expect(h1Of(replaced.body)).toBe("A newer link replaced this one");
 
     // An hour later the newest has expired; the page offers a new one, which arrives.
-    offsetMs += 61 * 60_000;
+    clock.advance(61 * 60);
     const expired = await session.request(links[1]!);
     expect(expired.status).toBe(410);
     expect(h1Of(expired.body)).toBe("This link has expired");

@@ -8,12 +8,12 @@
  * each is saved in test-results/screenshots/ for a person to look at.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { interactionPath } from "../support/browser-session.js";
+import { interactionPath, type Person } from "../support/browser-session.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { signIn, signUp, type Person } from "../accounts/helpers.js";
 import { activeElementId, inPage, outsideTheirBox, overflowing, smallTargets, unlabelledInputs } from "../support/page-checks.js";
+import { signIn, signUp } from "../support/sign-up.js";
 
 let tessera: TestTessera;
 let browser: Browser;

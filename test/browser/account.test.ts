@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 import { inPage, outsideTheirBox, overflowing, unlabelledInputs } from "../support/page-checks.js";
 import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { confirmLinkOf, mailAfter, mailMark } from "../accounts/helpers.js";
+import { confirmLinkOf, mailAfter, mailMark } from "../support/mailbox.js";
 
 let tessera: TestTessera;
 let browser: Browser;

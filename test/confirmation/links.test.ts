@@ -4,10 +4,13 @@
  * rate-limited, and are never stored in clear. A movable clock stands in for waiting.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { newPerson, type Hop, type Person } from "../support/browser-session.js";
+import { BrowserSession, newPerson, type Hop, type Person } from "../support/browser-session.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { confirmLink, demoAuthorizeUrl, heading, keyOf, mailsTo, movableClock, nthMailTo, resendAction, signUp } from "./support.js";
-import { BrowserSession } from "../support/browser-session.js";
+import { confirmLinkOf, keyOf, mailsTo, nthMailTo } from "../support/mailbox.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
+import { heading } from "../support/page-text.js";
+import { movableClock } from "../support/clock.js";
+import { register } from "../support/sign-up.js";
 
 const clock = movableClock();
 let tessera: TestTessera;
@@ -21,14 +24,20 @@ const hours = 3600;
 /** Signs a new person up to the demo client; answers the verify-email page, its browser and the first link. */
 async function registered(person: Person = newPerson()) {
   const session = new BrowserSession(tessera.issuer);
-  const page = await signUp(session, demoAuthorizeUrl(tessera), person);
+  const page = await register(session, demoAuthorizeUrl(tessera), person);
   expect(heading(page)).toBe("Confirm your email");
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
   return { person, session, page, link };
 }
 
 /** A browser that has never seen Tessera (the person opens the mail on another device). */
 const stranger = () => new BrowserSession(tessera.issuer);
+
+/** The form action of the page's "Send me a new link" button, when there is one. */
+function resendAction(hop: Hop): string | undefined {
+  const match = /<form[^>]*action="([^"]+\/resend)"[^>]*>\s*<button[^>]*>Send me a new link<\/button>/.exec(hop.body);
+  return match?.[1];
+}
 
 async function isVerified(address: string): Promise<boolean> {
   const email = await tessera.db.prisma.email.findFirst({ where: { normalized: address.toLowerCase() } });
@@ -89,7 +98,7 @@ test("an older link after a newer one was sent answers 410 \"A newer link replac
   const sent = await pressSendNewLink(session, page);
   expect(sent.status).toBe(200);
   expect(sent.body).toContain("A new link is on its way to");
-  const newer = confirmLink(await nthMailTo(tessera.mailbox, person.email, 2));
+  const newer = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 2));
   expect(newer).not.toBe(older);
 
   const opened = await stranger().request(older);
@@ -131,7 +140,7 @@ test("an expired link answers 410 \"This link has expired\"; its \"Send me a new
   expect(sent.body).toContain(person.email);
   const fresh = await nthMailTo(tessera.mailbox, person.email, 2);
   expect(fresh.subject).toBe("Confirm your email address");
-  const freshLink = confirmLink(fresh);
+  const freshLink = confirmLinkOf(fresh);
   expect(freshLink).not.toBe(old);
 
   // The old link is still refused after the resend, and using it changes nothing.
@@ -200,7 +209,7 @@ test("at most five links an hour: after five, spaced by more than a minute, the 
   const minutes = Number(/in (\d+) minutes/.exec(message!)![1]);
   expect(minutes).toBeGreaterThanOrEqual(50);
   expect(minutes).toBeLessThanOrEqual(56);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await tessera.jobs.whenIdle();
   expect(mailsTo(tessera.mailbox, person.email)).toHaveLength(5);
 
   // The same limit holds on the "Send me a new link" button of a replaced link.

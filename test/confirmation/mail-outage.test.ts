@@ -7,8 +7,12 @@
 import { newPerson, type Person } from "../support/browser-session.js";
 import { freePort, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { confirmLink, demoAuthorizeUrl, eventually, heading, signUp } from "./support.js";
 import { BrowserSession } from "../support/browser-session.js";
+import { confirmLinkOf } from "../support/mailbox.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
+import { eventually } from "../support/eventually.js";
+import { heading } from "../support/page-text.js";
+import { register } from "../support/sign-up.js";
 
 interface MailRow {
   id: string;
@@ -44,7 +48,7 @@ test("the override took: Tessera sends to the dead port, not to the harness's ma
 test("with the mail server down, sign-up still succeeds and the user sees \"A link is on its way\"; the mail waits with its error", async () => {
   person = newPerson();
   session = new BrowserSession(tessera.issuer);
-  const page = await signUp(session, demoAuthorizeUrl(tessera), person);
+  const page = await register(session, demoAuthorizeUrl(tessera), person);
   expect(page.status).toBe(200);
   expect(heading(page)).toBe("Confirm your email");
   expect(page.body).toContain(`A link is on its way to <strong>${person.email}</strong>`);
@@ -62,7 +66,7 @@ test("once the mail server is back the mail arrives within seconds and its row i
   lateSmtp = await startSmtpServer(smtpPort);
   const mail = await lateSmtp.waitForMail((received) => received.to.includes(person.email), 10_000);
   expect(mail.subject).toBe("Confirm your email address");
-  link = confirmLink(mail);
+  link = confirmLinkOf(mail);
   await eventually(async () => (await rowsFor(person.email)).length === 0, 5000, "the delivered mail's row to be deleted");
   expect(lateSmtp.messages.filter((received) => received.to.includes(person.email))).toHaveLength(1);
 });
@@ -83,11 +87,11 @@ test("following the late link in the browser that signed up completes the sign-i
   const browser = new BrowserSession(tessera.issuer);
   await lateSmtp?.close();
   lateSmtp = undefined;
-  expect(heading(await signUp(browser, demoAuthorizeUrl(tessera), late))).toBe("Confirm your email");
+  expect(heading(await register(browser, demoAuthorizeUrl(tessera), late))).toBe("Confirm your email");
   await eventually(async () => (await rowsFor(late.email)).find((row) => row.attempts >= 1 && row.last_error), 5000, "a failed delivery attempt");
   lateSmtp = await startSmtpServer(smtpPort);
   const mail = await lateSmtp.waitForMail((received) => received.to.includes(late.email), 10_000);
-  const lateLink = confirmLink(mail);
+  const lateLink = confirmLinkOf(mail);
 
   expect((await browser.request(lateLink)).status).toBe(200);
   const next = await browser.follow(lateLink, { form: {} });

@@ -8,8 +8,12 @@ import { newPerson, type Hop } from "../support/browser-session.js";
 import { launchChromium } from "../support/chromium.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { confirmLink, demoAuthorizeUrl, heading, keyOf, mailsTo, nthMailTo, redeemCode, signUp, userinfo } from "./support.js";
 import { BrowserSession } from "../support/browser-session.js";
+import { confirmLinkOf, keyOf, mailsTo, nthMailTo } from "../support/mailbox.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
+import { heading } from "../support/page-text.js";
+import { redeemCode, userinfo } from "../support/code-exchange.js";
+import { register } from "../support/sign-up.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {
@@ -57,7 +61,7 @@ async function claimsFor(code: string): Promise<Record<string, unknown>> {
 test("signing up to the demo client asks to confirm the email, and the mail with the link arrives over SMTP", async () => {
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
-  const page = await signUp(session, demoAuthorizeUrl(tessera), person);
+  const page = await register(session, demoAuthorizeUrl(tessera), person);
 
   expect(heading(page)).toBe(confirmYourEmail);
   expect(isVerifyEmailPage(page)).toBe(true);
@@ -69,7 +73,7 @@ test("signing up to the demo client asks to confirm the email, and the mail with
   expect(mail.subject).toBe("Confirm your email address");
   expect(mail.text).toContain(`Hello ${person.name},`);
   expect(mail.html).toContain("<html");
-  const link = confirmLink(mail);
+  const link = confirmLinkOf(mail);
   expect(link).toMatch(new RegExp(`^${tessera.issuer}/confirm/[A-Za-z0-9_-]{43}$`));
   // The HTML part carries the same link, as a button and for copy-paste.
   expect(mail.html).toContain(`href="${link}"`);
@@ -82,8 +86,8 @@ test("signing up to the demo client asks to confirm the email, and the mail with
 test("the link opened in the same browser asks for a click, then continues the sign-in to consent and a code whose userinfo says email_verified: true", async () => {
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await signUp(session, demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  expect(isVerifyEmailPage(await register(session, demoAuthorizeUrl(tessera), person))).toBe(true);
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
 
   const confirmPage = await session.request(link);
   expect(confirmPage.status).toBe(200);
@@ -105,8 +109,8 @@ test("the link opened in the same browser asks for a click, then continues the s
 test("the link opened in another browser confirms and says to sign in again; the first browser then proceeds without being asked again", async () => {
   const person = newPerson();
   const first = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await signUp(first, demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  expect(isVerifyEmailPage(await register(first, demoAuthorizeUrl(tessera), person))).toBe(true);
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
 
   const other = new BrowserSession(tessera.issuer);
   const confirmPage = await other.request(link);
@@ -131,9 +135,9 @@ test("the link opened in another browser confirms and says to sign in again; the
 test("after confirming in another browser, reloading the waiting \"Confirm your email\" page continues the sign-in instead of still saying a link is on its way", async () => {
   const person = newPerson();
   const first = new BrowserSession(tessera.issuer);
-  const waiting = await signUp(first, demoAuthorizeUrl(tessera), person);
+  const waiting = await register(first, demoAuthorizeUrl(tessera), person);
   expect(isVerifyEmailPage(waiting)).toBe(true);
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
   expect(heading(await new BrowserSession(tessera.issuer).follow(link, { form: {} }))).toBe("Email address confirmed");
 
   const reloaded = await first.follow(waiting.url);
@@ -144,9 +148,9 @@ test("after confirming in another browser, reloading the waiting \"Confirm your 
 test("after confirming in another browser, \"Send a new link\" in the waiting browser continues the sign-in instead of a dead-end error", async () => {
   const person = newPerson();
   const first = new BrowserSession(tessera.issuer);
-  const waiting = await signUp(first, demoAuthorizeUrl(tessera), person);
+  const waiting = await register(first, demoAuthorizeUrl(tessera), person);
   expect(isVerifyEmailPage(waiting)).toBe(true);
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
   expect(heading(await new BrowserSession(tessera.issuer).follow(link, { form: {} }))).toBe("Email address confirmed");
 
   const resend = /action="(\/interaction\/[\w-]+\/resend-verification)"/.exec(waiting.body)![1]!;
@@ -160,7 +164,7 @@ test("a client that does not require a verified email lets a new account through
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
   const authorizeUrl = `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid email", redirect_uri: rpRedirectUri, state: "st-1" })}`;
-  const page = await signUp(session, authorizeUrl, person);
+  const page = await register(session, authorizeUrl, person);
   expect(isVerifyEmailPage(page)).toBe(false);
   expect(isConsentPage(page)).toBe(true);
 
@@ -178,7 +182,7 @@ test("a client that does not require a verified email lets a new account through
 test("silent authorization (prompt=none) with an unverified account's session returns login_required to the client, not a page", async () => {
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await signUp(session, demoAuthorizeUrl(tessera), person))).toBe(true);
+  expect(isVerifyEmailPage(await register(session, demoAuthorizeUrl(tessera), person))).toBe(true);
   expect(session.cookieNames).toContain("_session");
 
   const hop = await session.follow(demoAuthorizeUrl(tessera, { prompt: "none", state: "silent" }));
@@ -193,7 +197,7 @@ test("silent authorization (prompt=none) with an unverified account's session re
 test('"Send a new link" right after sign-up answers 429 on the same page with "A link was sent a moment ago", and sends nothing', async () => {
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
-  const page = await signUp(session, demoAuthorizeUrl(tessera), person);
+  const page = await register(session, demoAuthorizeUrl(tessera), person);
   expect(isVerifyEmailPage(page)).toBe(true);
   const firstMail = await nthMailTo(tessera.mailbox, person.email, 1);
 
@@ -208,16 +212,16 @@ test('"Send a new link" right after sign-up answers 429 on the same page with "A
   expect(again.body).toContain('/resend-verification"');
 
   // No new link was made, so the one in the first mail still works.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await tessera.jobs.whenIdle();
   expect(mailsTo(tessera.mailbox, person.email)).toHaveLength(1);
-  const confirmed = await new BrowserSession(tessera.issuer).follow(confirmLink(firstMail), { form: {} });
+  const confirmed = await new BrowserSession(tessera.issuer).follow(confirmLinkOf(firstMail), { form: {} });
   expect(heading(confirmed)).toBe("Email address confirmed");
 });
 
 test("fetching a mail link (as a mail scanner does) does not use it up", async () => {
   const person = newPerson();
-  expect(isVerifyEmailPage(await signUp(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+  expect(isVerifyEmailPage(await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), person))).toBe(true);
+  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
 
   for (let i = 0; i < 3; i++) {
     const scanned = await fetch(link, { redirect: "manual" });
@@ -260,7 +264,7 @@ describe("in a real browser (Chromium)", () => {
       await page.waitForLoadState();
       expect(await page.locator("h1").innerText()).toBe(confirmYourEmail);
 
-      const link = confirmLink(await nthMailTo(tessera.mailbox, person.email, 1));
+      const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
       await page.goto(link);
       expect(await page.locator("h1").innerText()).toBe("Confirm your email address");
       await page.getByRole("button", { name: "Confirm my email address" }).click();

@@ -7,7 +7,7 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, newPerson } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, fragmentParams, redirectOf, rejection, relyingParty, tokenRequest } from "./helpers.js";
+import { checks, fragmentParams, redirectOf, rejection, relyingParty, tokenRequest } from "../support/relying-party.js";
 
 let tessera: TestTessera;
 let client: ClientMetadata;

@@ -8,7 +8,7 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, fragmentParams, idTokenParts, redirectOf, rejection, relyingParty, tokenHash } from "./helpers.js";
+import { checks, fragmentParams, idTokenParts, redirectOf, rejection, relyingParty, tokenHash } from "../support/relying-party.js";
 
 let tessera: TestTessera;
 let client: ClientMetadata;

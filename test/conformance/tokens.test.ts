@@ -7,7 +7,8 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpPostLogoutRedirectUri, rpRedirectUri, uniqueClientId, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, formById, redirectOf, rejection, relyingParty } from "./helpers.js";
+import { checks, redirectOf, rejection, relyingParty } from "../support/relying-party.js";
+import { formById } from "../support/page-text.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {

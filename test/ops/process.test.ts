@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../support/tessera.js";
+import { eventually } from "../support/eventually.js";
+import { freePort } from "../support/ports.js";
 
 /** What `npm start` runs: one node process, so signals reach Tessera itself. */
 function run(env: Record<string, string>) {
@@ -42,13 +43,10 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
   const port = await freePort();
   const process = run({ PORT: String(port), DATA_DIR: dir, KEYS_DIR: path.join(dir, "keys"), NODE_ENV: "test" });
   try {
-    let health: Response | undefined;
-    for (let attempt = 0; attempt < 120 && !health; attempt++) {
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-      if (!health) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(health?.status).toBe(200);
-    expect(await health?.json()).toEqual({ status: "ok", database: "ok" });
+    // A first start runs initdb in WebAssembly: tens of seconds on a busy machine.
+    const health = await eventually(() => fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined), 120_000, "Tessera to answer /healthz", 250);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "ok" });
     // The embedded database is one process's: a second start on the same folder says so.
     const second = run({ PORT: String(await freePort()), DATA_DIR: dir, KEYS_DIR: path.join(dir, "keys"), NODE_ENV: "test" });
     expect(await second.exited).toBe(1);
@@ -65,4 +63,4 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
     process.child.kill("SIGKILL");
     await fs.rm(dir, { recursive: true, force: true });
   }
-});
+}, 180_000);

@@ -5,6 +5,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { eventually } from "../support/eventually.js";
 
 interface Line {
   level: number;
@@ -32,13 +33,8 @@ afterAll(async () => {
 });
 
 /** The request line for `path`, once the response has finished and been logged. */
-async function requestLine(path: string): Promise<Line> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const line = lines.find((candidate) => candidate.msg === "request" && candidate.path === path);
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no request line for ${path}`);
+function requestLine(path: string): Promise<Line> {
+  return eventually(() => lines.find((candidate) => candidate.msg === "request" && candidate.path === path), 2000, `the request line for ${path}`, 20);
 }
 
 test("a passing /healthz probe is logged at debug, other requests at info", async () => {

@@ -4,11 +4,14 @@
  */
 import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
+import { movableClock } from "../support/clock.js";
+import { eventually } from "../support/eventually.js";
+import { h1Of } from "../support/page-text.js";
+import { register } from "../support/sign-up.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = movableClock();
 
 beforeAll(async () => {
   tessera = await startTestTessera({ clock });
@@ -24,14 +27,13 @@ function authorizeUrl(client: ClientMetadata, extra: Record<string, string> = {}
  * answers wherever the browser stops: a page, or the RP.
  */
 async function signUp(session: BrowserSession, client: ClientMetadata, person: Person): Promise<Hop> {
-  const login = await session.follow(authorizeUrl(client));
-  const hop = await session.follow(`${interactionPath(login)}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+  const hop = await register(session, authorizeUrl(client), person);
   const version = /name="version" value="([^"]+)"/.exec(hop.body)?.[1];
   if (!version || h1(hop) !== "Confirm your details") return hop;
   return session.follow(`${interactionPath(hop)}/terms`, { form: { name: person.name, version, accept: "yes" } });
 }
 
-const h1 = (hop: Hop) => /<h1>([\s\S]*?)<\/h1>/.exec(hop.body)?.[1]?.replace(/<[^>]+>/g, "").trim();
+const h1 = (hop: Hop) => h1Of(hop.body);
 const returnedTo = (hop: Hop) => (hop.location ? new URL(hop.location) : undefined);
 
 async function organisation(requireConsent: boolean) {
@@ -56,7 +58,7 @@ describe("cooloff", () => {
     const silent = await session.follow(authorizeUrl(strict, { prompt: "none" }));
     expect(returnedTo(silent)?.searchParams.get("error")).toBe("login_required");
 
-    offsetMs += 25 * 3600_000;
+    clock.advance(25 * 3600);
     const later = await session.follow(authorizeUrl(strict, { prompt: "none" }));
     expect(returnedTo(later)?.searchParams.get("code")).toBeTruthy();
   });
@@ -87,7 +89,7 @@ describe("terms of service", () => {
     const again = await session.follow(authorizeUrl(client));
     expect(returnedTo(again)?.searchParams.get("code")).toBeTruthy();
 
-    offsetMs += 1000;
+    clock.advance(1);
     await tessera.db.prisma.termsVersion.create({ data: { version: "v2", url: "https://tessera.example/terms/v2", publishedAt: clock.now() } });
     const silent = await session.follow(authorizeUrl(client, { prompt: "none" }));
     expect(returnedTo(silent)?.searchParams.get("error")).toBe("interaction_required");
@@ -156,11 +158,18 @@ test("the sign-in history records first and last sign-in per client", async () =
   const session = new BrowserSession(tessera.issuer);
   const person = newPerson();
   await signUp(session, client, person);
-  offsetMs += 60_000;
+  clock.advance(60);
   await session.follow(authorizeUrl(client));
   const userId = (await tessera.db.prisma.email.findUniqueOrThrow({ where: { owned: person.email.toLowerCase() } })).userId;
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const history = await tessera.db.prisma.clientSignIn.findUniqueOrThrow({ where: { userId_clientId: { userId, clientId: client.client_id } } });
+  // The provider's authorization.success listener records it after the redirect is sent.
+  const history = await eventually(
+    async () => {
+      const row = await tessera.db.prisma.clientSignIn.findUnique({ where: { userId_clientId: { userId, clientId: client.client_id } } });
+      return row && row.count >= 2 && row;
+    },
+    5000,
+    "the second sign-in to be recorded",
+  );
   expect(history.count).toBe(2);
   expect(history.lastAt.getTime() - history.firstAt.getTime()).toBeGreaterThanOrEqual(60_000);
 });

@@ -8,7 +8,7 @@ import type { ClaimContributor } from "../../src/accounts/index.js";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, redirectOf, relyingParty } from "../conformance/helpers.js";
+import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
 
 const asked: string[] = [];
 const planClaims: ClaimContributor = {

@@ -7,7 +7,8 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, interactionPath, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, labelledInput, redirectOf, relyingParty } from "../conformance/helpers.js";
+import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
+import { labelledInput } from "../support/page-text.js";
 
 let tessera: TestTessera;
 let client: ClientMetadata;

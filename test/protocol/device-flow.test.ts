@@ -9,7 +9,8 @@ import * as oidc from "openid-client";
 import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "../support/browser-session.js";
 import { registerClient, uniqueClientId, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { formById, htmlForm, labelledInput, rejection, relyingParty } from "../conformance/helpers.js";
+import { rejection, relyingParty } from "../support/relying-party.js";
+import { formById, htmlForm, labelledInput } from "../support/page-text.js";
 
 const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 

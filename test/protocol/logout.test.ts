@@ -17,7 +17,8 @@ import { pino } from "pino";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpPostLogoutRedirectUri, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, formById, navigate, redirectOf, relyingParty } from "../conformance/helpers.js";
+import { checks, navigate, redirectOf, relyingParty } from "../support/relying-party.js";
+import { formById } from "../support/page-text.js";
 
 const backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
 

@@ -13,7 +13,7 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, uniqueClientId, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, navigate, redirectOf, rejection, relyingParty } from "../conformance/helpers.js";
+import { checks, navigate, redirectOf, rejection, relyingParty } from "../support/relying-party.js";
 
 let tessera: TestTessera;
 /** One person in one browser, signed up by the first authorization and reused after. */

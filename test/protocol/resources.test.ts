@@ -10,7 +10,7 @@ import * as oidc from "openid-client";
 import { authorize, BrowserSession, interactionPath, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, redirectOf, rejection, relyingParty } from "../conformance/helpers.js";
+import { checks, redirectOf, rejection, relyingParty } from "../support/relying-party.js";
 
 const api = "https://api.example.test";
 

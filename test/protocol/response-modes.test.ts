@@ -13,7 +13,8 @@ import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { createCliProvider } from "../../src/cli/cli-provider.js";
 import { issueInitialAccessToken } from "../../src/cli/initial-access-token.js";
 import { systemClock } from "../../src/shared/clock.js";
-import { checks, htmlForm, idTokenParts, navigate, redirectOf, relyingParty, tokenHash } from "../conformance/helpers.js";
+import { checks, idTokenParts, navigate, redirectOf, relyingParty, tokenHash } from "../support/relying-party.js";
+import { htmlForm } from "../support/page-text.js";
 
 let tessera: TestTessera;
 let client: ClientMetadata;

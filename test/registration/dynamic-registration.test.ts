@@ -17,7 +17,7 @@ import { systemClock } from "../../src/shared/clock.js";
 import { authorize, BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
 import { rpOrigin, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { checks, redirectOf, relyingParty } from "../conformance/helpers.js";
+import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
 
 type Registered = ClientMetadata & { client_id: string; registration_access_token: string; registration_client_uri: string };
 

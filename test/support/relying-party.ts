@@ -1,14 +1,14 @@
 /**
  * A relying party's side of the conversation: openid-client configured against a test
  * Tessera, plus the few things a conformance suite checks by hand (hash claims, error
- * redirects, the logout form).
+ * redirects, a direct token request, a browser navigation with its headers).
  */
 import { createHash } from "node:crypto";
 import * as oidc from "openid-client";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { Hop } from "../support/browser-session.js";
-import type { ClientMetadata } from "../support/clients.js";
-import type { TestTessera } from "../support/tessera.js";
+import type { Hop } from "./browser-session.js";
+import type { ClientMetadata } from "./clients.js";
+import type { TestTessera } from "./tessera.js";
 
 /** openid-client's Configuration for `client`, discovered from Tessera (http issuer: insecure requests allowed). */
 export async function relyingParty(
@@ -75,31 +75,7 @@ export function idTokenParts(idToken: string) {
   return { header: decodeProtectedHeader(idToken), claims: decodeJwt(idToken) };
 }
 
-/** The hidden inputs and action of the form with `id` in an HTML page. */
-export function formById(html: string, id: string): { action: string; fields: Record<string, string> } {
-  const match = new RegExp(`<form[^>]*id="${id.replace(/\./g, "\\.")}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
-  if (!match) throw new Error(`no form #${id} in:\n${html.slice(0, 2000)}`);
-  const action = /action="([^"]*)"/.exec(match[0])?.[1];
-  if (!action) throw new Error(`form #${id} has no action`);
-  const fields: Record<string, string> = {};
-  for (const input of match[1]!.matchAll(/<input[^>]*>/g)) {
-    const name = /name="([^"]*)"/.exec(input[0])?.[1];
-    const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? "";
-    if (name) fields[name] = decodeEntities(value);
-  }
-  return { action: decodeEntities(action), fields };
-}
-
-function decodeEntities(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
-
-/** Awaits a promise expected to reject and returns its error (fails the test if it resolved). */
+/** What a refused openid-client call rejects with. */
 export interface Refusal {
   /** ResponseBodyError / AuthorizationResponseError: the OAuth error code and description. */
   error?: string;
@@ -113,6 +89,7 @@ export interface Refusal {
   response?: Response;
 }
 
+/** Awaits a promise expected to reject and returns its error (fails the test if it resolved). */
 export async function rejection(promise: Promise<unknown>): Promise<Refusal> {
   try {
     await promise;
@@ -136,31 +113,6 @@ export async function tokenRequest(
     body: new URLSearchParams(form).toString(),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** The first form in `html` whose markup matches `contains`: its action and every input's value. */
-export function htmlForm(html: string, contains: RegExp): { action: string; method: string; fields: Record<string, string> } {
-  const form = [...html.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((match) => match[0]).find((markup) => contains.test(markup));
-  if (!form) throw new Error(`no form matching ${contains} in:\n${html.slice(0, 2000)}`);
-  const start = /<form\b[^>]*>/.exec(form)![0];
-  const fields: Record<string, string> = {};
-  for (const input of form.matchAll(/<input\b[^>]*>/g)) {
-    const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
-    if (name) fields[name] = decodeEntities(/\bvalue="([^"]*)"/.exec(input[0])?.[1] ?? "");
-  }
-  return {
-    action: decodeEntities(/\baction="([^"]*)"/.exec(start)?.[1] ?? ""),
-    method: (/\bmethod="([^"]*)"/.exec(start)?.[1] ?? "get").toLowerCase(),
-    fields,
-  };
-}
-
-/** The <label for=id> text and the <input id=id> markup of a form field (fails if either is missing). */
-export function labelledInput(html: string, id: string): { label: string; input: string } {
-  const label = new RegExp(`<label[^>]*\\bfor="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(html)?.[1]?.trim();
-  const input = new RegExp(`<input\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
-  if (label === undefined || input === undefined) throw new Error(`no labelled field #${id} in:\n${html.slice(0, 3000)}`);
-  return { label, input: input.replace(/\s+/g, " ") };
 }
 
 /**
