@@ -22,6 +22,9 @@ export async function createCliProvider(config: Config, db: Database, clock: Clo
     resourceServer: resourceServerLookup(db.prisma),
     accounts: unreachable,
     policy: unreachable,
+    // Validating client metadata needs the scopes, and every contributed scope is wired in
+    // src/server.ts; none is yet. The room that adds the first passes it here too.
+    claimContributors: [],
     secureCookies: config.issuer.startsWith("https://"),
     log: createLogger({ level: "silent", pretty: false }),
     trustProxy: config.trustProxy,
