@@ -7,36 +7,26 @@
  * no console error and no CSP violation, every input has a label, nothing sticks out, and
  * each is saved in test-results/screenshots/ for a person to look at.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { interactionPath, type Person } from "../support/browser-session.js";
-import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { phone, screenshot, startBrowser, type TestBrowser } from "../support/chromium.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { activeElementId, inPage, outsideTheirBox, overflowing, smallTargets, unlabelledInputs } from "../support/page-checks.js";
 import { signIn, signUp } from "../support/sign-up.js";
 
 let tessera: TestTessera;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  [tessera, browser] = await Promise.all([startTestTessera(), launchChromium()]);
+  [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
 });
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
   await browser?.close();
   await tessera?.close();
 });
 
-const phone: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-async function openPage(options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; watcher: PageWatcher }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return { context, page, watcher: await PageWatcher.attach(page) };
-}
+const openPage = (options?: BrowserContextOptions) => browser.openPage(options);
 
 /** Layout measurements, taken before asserting so that a failure still leaves its screenshot. */
 async function measure(page: Page, width: number) {

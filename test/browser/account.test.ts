@@ -6,34 +6,24 @@
  * no CSP violation, every input must have a label, and each page is saved as a full-page
  * screenshot in test-results/screenshots/ for a person to look at.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions } from "playwright-core";
 import { inPage, outsideTheirBox, overflowing, unlabelledInputs } from "../support/page-checks.js";
-import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { phone, screenshot, startBrowser, type TestBrowser } from "../support/chromium.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { confirmLinkOf, mailAfter, mailMark } from "../support/mailbox.js";
 
 let tessera: TestTessera;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  [tessera, browser] = await Promise.all([startTestTessera(), launchChromium()]);
+  [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
 });
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
   await browser?.close();
   await tessera?.close();
 });
 
-const phone: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-async function openPage(options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; watcher: PageWatcher }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return { context, page, watcher: await PageWatcher.attach(page) };
-}
+const openPage = (options?: BrowserContextOptions) => browser.openPage(options);
 
 
 

@@ -2,17 +2,16 @@
  * The device flow's pages as a person meets them in Chromium: a labelled code field, the
  * error next to it, then the confirmation showing the code the device displays.
  */
-import type { Browser } from "playwright-core";
 import { inPage } from "../support/page-checks.js";
-import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { screenshot, startBrowser, type TestBrowser } from "../support/chromium.js";
 import { registerClient, uniqueClientId } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
-let browser: Browser;
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  [tessera, browser] = await Promise.all([startTestTessera(), launchChromium()]);
+  [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -34,9 +33,7 @@ test("enter the code (a wrong one first), then confirm the device", async () => 
   });
   const device = (await response.json()) as { user_code: string; verification_uri: string };
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const watcher = await PageWatcher.attach(page);
+  const { context, page, watcher } = await browser.openPage();
   await page.goto(device.verification_uri);
   expect(await page.locator("h1").innerText()).toBe("Connect a device");
   const code = page.getByLabel("Code");

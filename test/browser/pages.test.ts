@@ -5,33 +5,25 @@
  * no console error and no CSP violation, and each is saved as a full-page screenshot in
  * test-results/screenshots/ for a person to look at.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { linkFromMail } from "../support/browser-session.js";
 import { inPage } from "../support/page-checks.js";
-import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { phone, screenshot, startBrowser, type TestBrowser } from "../support/chromium.js";
 import { demoAuthorizeUrl } from "../support/demo.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  [tessera, browser] = await Promise.all([startTestTessera(), launchChromium()]);
+  [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
 });
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
   await browser?.close();
   await tessera?.close();
 });
 
-async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; watcher: PageWatcher }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return { page, watcher: await PageWatcher.attach(page) };
-}
+const openPage = (options?: BrowserContextOptions) => browser.openPage(options);
 
 let people = 0;
 function newEmail(): string {
@@ -180,7 +172,7 @@ test("an unknown client gets an error page in Tessera's layout", async () => {
 });
 
 test("the login page fits a 375px-wide phone", async () => {
-  const { page, watcher } = await openPage({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const { page, watcher } = await openPage(phone);
   await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera)}`);
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await inPage(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
@@ -191,7 +183,7 @@ test("the login page fits a 375px-wide phone", async () => {
 });
 
 test("the callback page fits a phone, and its fragment view runs under the CSP", async () => {
-  const { page, watcher } = await openPage({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const { page, watcher } = await openPage(phone);
   const code = "x".repeat(22) + "-" + "Y".repeat(20);
   await page.goto(`${tessera.issuer}/demo/callback?code=${code}&state=demo`);
   expect(await inPage(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);

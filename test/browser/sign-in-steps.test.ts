@@ -17,47 +17,40 @@
  * The terms of service are global: once published, every sign-up meets them. The terms
  * tests therefore run last (Jest runs the blocks in order).
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { newPerson, type Person } from "../support/browser-session.js";
-import { launchChromium, PageWatcher, screenshot } from "../support/chromium.js";
+import { desktop, phone, screenshot, startBrowser, type OpenedPage, type PageWatcher, type TestBrowser } from "../support/chromium.js";
 import { codeClient, registerClient, rpOrigin, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  [tessera, browser] = await Promise.all([startTestTessera(), launchChromium()]);
+  [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
 });
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close()));
   await browser?.close();
   await tessera?.close();
 });
 
 type Variant = "desktop" | "mobile";
 const variants: Variant[] = ["desktop", "mobile"];
-const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-const phone: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /**
  * A browser context whose requests to the relying party (never reachable) are answered by
  * a tiny page, so the browser really lands there and the test reads the URL it landed on.
  */
-async function openPage(variant: Variant): Promise<{ page: Page; watcher: PageWatcher }> {
-  const context = await browser.newContext({ ...(variant === "mobile" ? phone : desktop), colorScheme: "light" });
-  contexts.push(context);
-  await context.route(`${rpOrigin}/**`, (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: "text/html; charset=utf-8",
-      body: '<!DOCTYPE html><html lang="en"><head><title>Relying party</title></head><body><h1>Back at the relying party</h1></body></html>',
-    }),
+function openPage(variant: Variant): Promise<OpenedPage> {
+  return browser.openPage(variant === "mobile" ? phone : desktop, (context) =>
+    context.route(`${rpOrigin}/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "text/html; charset=utf-8",
+        body: '<!DOCTYPE html><html lang="en"><head><title>Relying party</title></head><body><h1>Back at the relying party</h1></body></html>',
+      }),
+    ),
   );
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return { page, watcher: await PageWatcher.attach(page) };
 }
 
 /** Evaluates `expression` in the page; a string, since tests compile without the DOM lib. */

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { chromium, type Browser, type ConsoleMessage, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -29,6 +29,46 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/** A desktop window, and a phone (touch, 2x pixels) for the small-screen checks. */
+export const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+export const phone: BrowserContextOptions = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  watcher: PageWatcher;
+}
+
+/** One Chromium for a test file: every page in a fresh context, all closed with it. */
+export interface TestBrowser {
+  /**
+   * A page in a new context (a desktop window in the light scheme unless `options` say
+   * otherwise; 15 s per action), watched by a PageWatcher. `prepare` runs on the context
+   * before the page opens (routes, say).
+   */
+  openPage(options?: BrowserContextOptions, prepare?: (context: BrowserContext) => Promise<unknown>): Promise<OpenedPage>;
+  close(): Promise<void>;
+}
+
+export async function startBrowser(): Promise<TestBrowser> {
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    async openPage(options = {}, prepare) {
+      const context = await browser.newContext({ ...desktop, colorScheme: "light", ...options });
+      contexts.push(context);
+      await prepare?.(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return { context, page, watcher: await PageWatcher.attach(page) };
+    },
+    async close() {
+      await Promise.all(contexts.map((context) => context.close()));
+      await browser.close();
+    },
+  };
 }
 
 export interface PageProblem {
