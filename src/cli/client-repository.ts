@@ -1,7 +1,8 @@
 /**
  * The `client` table for the operator's commands: OIDC metadata in `metadata` (as the
- * provider reads it through src/oidc/adapter.ts), Tessera's policy in columns.
+ * provider reads it through src/oidc/adapter.ts), Tessera's settings in columns.
  */
+import { settingsOfRow, type ClientSettingValues } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
 
 export type ClientMetadata = Record<string, unknown>;
@@ -9,16 +10,14 @@ export type ClientMetadata = Record<string, unknown>;
 export interface ClientRecord {
   id: string;
   metadata: ClientMetadata;
-  firstParty: boolean;
-  requireVerifiedEmail: boolean;
-  cooloffHours: number | null;
-  organisationId: string;
+  /** Tessera's settings, by column (src/clients/settings.ts). */
+  settings: ClientSettingValues;
   organisationSlug: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type ClientColumns = Pick<ClientRecord, "metadata" | "firstParty" | "requireVerifiedEmail" | "cooloffHours" | "organisationId">;
+export type ClientColumns = Pick<ClientRecord, "metadata" | "settings">;
 
 type Row = Prisma.ClientGetPayload<{ include: { organisation: true } }>;
 
@@ -26,10 +25,7 @@ function toRecord(row: Row): ClientRecord {
   return {
     id: row.id,
     metadata: row.metadata as ClientMetadata,
-    firstParty: row.firstParty,
-    requireVerifiedEmail: row.requireVerifiedEmail,
-    cooloffHours: row.cooloffHours,
-    organisationId: row.organisationId,
+    settings: settingsOfRow(row),
     organisationSlug: row.organisation.slug,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -38,7 +34,7 @@ function toRecord(row: Row): ClientRecord {
 
 export function createClientRepository(prisma: PrismaClient) {
   const include = { organisation: true } as const;
-  const data = (columns: ClientColumns) => ({ ...columns, metadata: columns.metadata as Prisma.InputJsonValue });
+  const data = (columns: ClientColumns) => ({ ...columns.settings, metadata: columns.metadata as Prisma.InputJsonValue });
   return {
     async find(id: string): Promise<ClientRecord | undefined> {
       const row = await prisma.client.findUnique({ where: { id }, include });

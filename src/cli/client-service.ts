@@ -12,6 +12,7 @@
  *   off) are not edited here: the next start would undo the change.
  */
 import { randomBytes } from "node:crypto";
+import { newClientSettings, type ClientSettingValues } from "../clients/index.js";
 import { demoClientId } from "../demo/index.js";
 import { accountClientId } from "../oidc/index.js";
 import { defaultOrganisationId, type OrganisationRepository } from "../orgs/index.js";
@@ -27,9 +28,8 @@ export interface ClientInput {
   grantTypes?: string[];
   authMethod?: string;
   org?: string;
-  cooloffHours?: number;
-  firstParty?: boolean;
-  requireVerifiedEmail?: boolean;
+  /** Tessera's settings given on the command line (src/clients/settings.ts). */
+  settings?: Partial<ClientSettingValues>;
   postLogoutRedirectUris?: string[];
   initiateLoginUri?: string;
   jwksUri?: string;
@@ -94,10 +94,7 @@ export function createClientService(deps: {
       const metadata = applyInput(defaults, input);
       const { columns, secret } = await prepare(id, {
         metadata,
-        firstParty: input.firstParty ?? false,
-        requireVerifiedEmail: input.requireVerifiedEmail ?? false,
-        cooloffHours: input.cooloffHours ?? null,
-        organisationId: await organisationId(input.org, defaultOrganisationId),
+        settings: newClientSettings({ ...input.settings, organisationId: await organisationId(input.org, defaultOrganisationId) }),
       });
       const client = await clients.create(id, columns).catch((error: unknown) => {
         throw isUniqueViolation(error) ? new CliError(`--id: a client with id ${id} already exists`) : error;
@@ -110,10 +107,7 @@ export function createClientService(deps: {
       const current = await existing(id);
       const { columns, secret } = await prepare(id, {
         metadata: applyInput(current.metadata, input),
-        firstParty: input.firstParty ?? current.firstParty,
-        requireVerifiedEmail: input.requireVerifiedEmail ?? current.requireVerifiedEmail,
-        cooloffHours: input.cooloffHours ?? current.cooloffHours,
-        organisationId: await organisationId(input.org, current.organisationId),
+        settings: { ...current.settings, ...input.settings, organisationId: await organisationId(input.org, current.settings.organisationId) },
       });
       return { client: await clients.update(id, columns), secret };
     },
@@ -122,8 +116,7 @@ export function createClientService(deps: {
       editable(id);
       const current = await existing(id);
       if (!(await deps.validator()).needsSecret(current.metadata)) throw new CliError(`client ${id} uses ${String(current.metadata.token_endpoint_auth_method)} and has no secret to rotate`);
-      const { metadata, firstParty, requireVerifiedEmail, cooloffHours, organisationId } = current;
-      const { columns, secret } = await prepare(id, { metadata, firstParty, requireVerifiedEmail, cooloffHours, organisationId }, { newSecret: true });
+      const { columns, secret } = await prepare(id, { metadata: current.metadata, settings: current.settings }, { newSecret: true });
       return { client: await clients.update(id, columns), secret: secret! };
     },
 

@@ -4,9 +4,9 @@
  * it over at sign-in, so a client the CLI accepts is one the provider will load, and a
  * refusal carries the provider's own message (docs/README.md#clients).
  */
+import { clientSettingsMetadata } from "../clients/index.js";
 import type { Database, Prisma } from "../db/index.js";
 import type { Config } from "../config.js";
-import { clientMetadataFromRow } from "../oidc/index.js";
 import type { Clock } from "../shared/index.js";
 import { createCliProvider } from "./cli-provider.js";
 import type { ClientColumns, ClientMetadata } from "./client-repository.js";
@@ -42,8 +42,7 @@ export async function createClientValidator(config: Config, db: Database, clock:
 
   return {
     async validate(id, columns) {
-      const row = { id, ...columns, metadata: columns.metadata as Prisma.JsonObject };
-      const payload = clientMetadataFromRow(row);
+      const payload = clientSettingsMetadata.fromRow({ id, metadata: columns.metadata as Prisma.JsonObject, ...columns.settings });
       try {
         await Client.validate(payload);
         return { grantTypes: [...new Client(payload).grantTypes] };

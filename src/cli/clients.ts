@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { createOrganisationRepository } from "../orgs/index.js";
 import { clientInput, clientOptions, optionFor, type ClientOptions } from "./client-options.js";
+import { clientSettingFields, clientSettingJson } from "./client-setting-options.js";
 import { createClientRepository, type ClientRecord } from "./client-repository.js";
 import type { ClientService } from "./client-service.js";
 import type { CliContext } from "./context.js";
@@ -56,7 +57,7 @@ export function registerClientCommands(program: Command, context: CliContext): v
         { header: "NAME", value: (row) => row.metadata.client_name },
         { header: "ORG", value: (row) => row.organisationSlug },
         { header: "AUTH", value: (row) => row.metadata.token_endpoint_auth_method },
-        { header: "FIRST PARTY", value: (row) => row.firstParty },
+        { header: "FIRST PARTY", value: (row) => row.settings.firstParty },
         { header: "CREATED", value: (row) => row.createdAt },
       ], clientJson),
     ),
@@ -118,9 +119,7 @@ function clientJson(client: ClientRecord) {
     id: client.id,
     name: metadata.client_name ?? null,
     organisation: client.organisationSlug,
-    firstParty: client.firstParty,
-    requireVerifiedEmail: client.requireVerifiedEmail,
-    cooloffHours: client.cooloffHours,
+    ...clientSettingJson(client.settings),
     hasSecret: typeof secret === "string",
     metadata,
     createdAt: client.createdAt,
@@ -144,9 +143,7 @@ function printClient(options: OutputOptions, client: ClientRecord, secret?: stri
       ["post-logout uris", metadata.post_logout_redirect_uris],
       ["initiate login uri", metadata.initiate_login_uri],
       ["jwks uri", metadata.jwks_uri],
-      ["first party", client.firstParty],
-      ["verified email", client.requireVerifiedEmail],
-      ["cooloff hours", client.cooloffHours ?? 0],
+      ...clientSettingFields(client.settings),
       ["created", client.createdAt],
       ["updated", client.updatedAt],
       secret ? ["client secret", `${secret}  (shown once: store it now)`] : ["secret", json.hasSecret ? "set (not shown)" : "none"],

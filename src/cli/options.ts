@@ -14,12 +14,6 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-/** Hours as a whole number from 0 up (9 digits at most, which the database's integer holds). */
-export function wholeHours(value: string): number {
-  if (!/^\d{1,9}$/.test(value.trim())) throw new InvalidArgumentError("Must be a non-negative whole number of hours.");
-  return Number(value);
-}
-
 /** Organisation handles: lower-case letters, digits and inner hyphens, as in a URL. */
 export function slug(value: string): string {
   if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {

@@ -6,12 +6,13 @@
  *   purge job deletes it.
  * - Consuming is atomic: of two concurrent redemptions of one code only one succeeds; the
  *   other is refused and, as RFC 6749 §4.1.2 asks for a reused code, the grant is revoked.
- * - Clients come from the `client` table, their Tessera columns merged into the metadata.
+ * - Clients come from the `client` table, their Tessera settings (src/clients/) merged into
+ *   the metadata; of settings in metadata the provider saves, only registrable ones are stored.
  */
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
+import { clientSettingsMetadata } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Clock } from "../shared/index.js";
-import { clientMetadataFromRow, clientRowFromMetadata } from "./client-metadata.js";
 
 /** Models whose consumption grants tokens: a second consumption is an attack. */
 const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
@@ -92,11 +93,12 @@ class ClientAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const row = await this.prisma.client.findUnique({ where: { id } });
-    return row ? clientMetadataFromRow(row) : undefined;
+    return row ? clientSettingsMetadata.fromRow(row) : undefined;
   }
 
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
-    const data = clientRowFromMetadata(payload);
+    const { metadata, settings } = clientSettingsMetadata.toRow(payload);
+    const data = { metadata, ...settings };
     await this.prisma.client.upsert({ where: { id }, create: { id, ...data }, update: data });
   }
 

@@ -5,9 +5,9 @@
  */
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC, type ResponseType } from "oidc-provider";
 import { claimsByScope, standardClaims, type AccountService, type ClaimContributor } from "../accounts/index.js";
+import { clientSettingsMetadata } from "../clients/index.js";
 import { contributedClaims, mergedClaimsByScope } from "./claims.js";
 import type { KeyMaterial } from "./keys.js";
-import { tesseraClientMetadata } from "./client-metadata.js";
 import { grantForFirstPartyClient } from "./first-party-grant.js";
 import { successSource, userCodeConfirmSource, userCodeInputSource } from "./device-pages.js";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./pages.js";
@@ -100,19 +100,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       registration: { enabled: true, initialAccessToken: true, policies: { [registrationPolicyName]: registrationPolicy } },
       registrationManagement: { enabled: true },
     },
+    // Tessera's client settings, each validated by its descriptor's type (src/clients/).
     extraClientMetadata: {
-      properties: [...tesseraClientMetadata],
+      properties: [...clientSettingsMetadata.names],
       validator(_ctx, key, value) {
-        if (value === undefined) return;
-        if (key === "cooloff_hours") {
-          if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-            throw new errors.InvalidClientMetadata("cooloff_hours must be a non-negative whole number");
-          }
-        } else if (key === "organisation_id") {
-          if (typeof value !== "string") throw new errors.InvalidClientMetadata("organisation_id must be a string");
-        } else if (typeof value !== "boolean") {
-          throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
-        }
+        const problem = clientSettingsMetadata.problem(key, value);
+        if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
     loadExistingGrant: grantForFirstPartyClient,

@@ -11,7 +11,6 @@ export {
   type KeyMaterial,
   type SigningKeyInfo,
 } from "./keys.js";
-export { clientMetadataFromRow } from "./client-metadata.js";
 export { createProvider } from "./provider.js";
 export { explainOidcError } from "./explain-error.js";
 export { tesseraPrompts, tesseraReasons } from "./policy.js";

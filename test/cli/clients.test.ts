@@ -128,6 +128,15 @@ test("--cooloff-hours must be a non-negative whole number: nothing is written ot
   expect((await clientRow("shop"))?.cooloffHours).toBe(24);
 }, timeout);
 
+test('--cooloff-hours "" removes the cooloff; show then says 0', async () => {
+  await cli.json("client", "create", "--id", "cool", "--name", "Cool", "--redirect-uri", "https://cool.example/cb", "--cooloff-hours", "12");
+  expect((await clientRow("cool"))?.cooloffHours).toBe(12);
+  expect(await cli.json<ClientJson>("client", "update", "cool", "--cooloff-hours", "")).toMatchObject({ cooloffHours: null });
+  expect((await clientRow("cool"))?.cooloffHours).toBeNull();
+  expect((await cli.run("client", "show", "cool")).stdout).toMatch(/^cooloff hours:\s+0$/m);
+  await cli.json("client", "delete", "cool");
+}, timeout);
+
 test("update changes only what it is given; a public client has no secret; delete removes the client", async () => {
   const updated = await cli.json<ClientJson>("client", "update", "shop", "--name", "Shop 2", "--no-first-party", "--cooloff-hours", "0");
   expect(updated).toMatchObject({ name: "Shop 2", firstParty: false, cooloffHours: 0, organisation: "acme", hasSecret: true });

@@ -2,6 +2,7 @@
  * Every command explains itself with --help (exit 0, on stdout) and offers --json; a
  * mistyped command line is one line on stderr and exit 2. None of this opens a database.
  */
+import { clientSettingList } from "../../src/clients/index.js";
 import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 const timeout = 300_000;
@@ -37,6 +38,24 @@ test("every group and every command answers --help, and every command offers --j
     expect(result.stdout).toContain(`Usage: tessera ${command} `);
     if (commands.includes(command)) expect(result.stdout).toMatch(/--json\s+print machine-readable JSON/);
   }
+}, timeout);
+
+test("client create and update list every client setting with its description; update offers the --no- form of a switch", async () => {
+  const [create, update] = await Promise.all([cli.run("client", "create", "--help"), cli.run("client", "update", "--help")]);
+  // Commander wraps long lines: compare with the whitespace collapsed.
+  const [createHelp, updateHelp] = [create.stdout, update.stdout].map((text) => text.replace(/\s+/g, " "));
+  const flagged = clientSettingList.flatMap((setting) => (setting.cli ? [{ ...setting, cli: setting.cli }] : []));
+  expect(flagged.map((setting) => setting.cli.flag)).toEqual(["first-party", "require-verified-email", "cooloff-hours"]);
+  for (const setting of flagged) {
+    const option = `--${setting.cli.flag}${setting.type.argument ? ` ${setting.type.argument}` : ""} ${setting.description}`;
+    expect({ option, create: createHelp.includes(option), update: updateHelp.includes(option) }).toEqual({ option, create: true, update: true });
+    if (setting.cli.off) {
+      expect(updateHelp).toContain(`--no-${setting.cli.flag} ${setting.cli.off}`);
+      expect(createHelp).not.toContain(`--no-${setting.cli.flag}`);
+    }
+  }
+  expect(updateHelp).toContain('--cooloff-hours <hours> accounts younger than this many hours cannot sign in (0: no wait) ("" removes it)');
+  expect(createHelp).toContain("--org <slug> organisation the client belongs to (default: default)");
 }, timeout);
 
 test("an unknown command or option is one line and exit 2; --version prints the version", async () => {

@@ -1,0 +1,57 @@
+/**
+ * Tessera's per-client settings, one descriptor each. To add one: a descriptor here and a
+ * migration adding its column (prisma/schema.prisma and prisma/migrations/); the type checker
+ * refuses a setting column without a descriptor, and a descriptor of the wrong type.
+ * The order is the order of the CLI's options and of `client show`.
+ */
+import type { AnyClientSetting, ClientSettingColumn, ClientSettingTable } from "./client-setting.js";
+import { booleanSetting, referenceSetting, wholeNumberSetting } from "./setting-types.js";
+
+export const clientSettings = {
+  /**
+   * Organisation is the one setting without a flag of its own: operators name it by slug
+   * (`--org acme`), which only the organisations room can turn into this column's id, so the
+   * CLI resolves it (src/cli/client-service.ts). Its default is the schema's: the default
+   * organisation, created by migration.
+   */
+  organisationId: {
+    metadata: "organisation_id",
+    type: referenceSetting(),
+    description: "organisation the client belongs to",
+    label: "organisation",
+    registrable: false,
+  },
+  firstParty: {
+    metadata: "first_party",
+    type: booleanSetting(),
+    description: "skip the consent screen (Tessera's own sites)",
+    label: "first party",
+    default: false,
+    cli: { flag: "first-party", off: "show the consent screen" },
+    registrable: false,
+  },
+  requireVerifiedEmail: {
+    metadata: "require_verified_email",
+    type: booleanSetting(),
+    description: "sign-in waits until the account's email is confirmed",
+    label: "verified email",
+    default: false,
+    cli: { flag: "require-verified-email", off: "do not wait for a confirmed email" },
+    registrable: false,
+  },
+  cooloffHours: {
+    metadata: "cooloff_hours",
+    type: wholeNumberSetting({ unit: "hours" }),
+    description: "accounts younger than this many hours cannot sign in (0: no wait)",
+    label: "cooloff hours",
+    unset: "0",
+    default: null,
+    cli: { flag: "cooloff-hours" },
+    registrable: false,
+  },
+} satisfies ClientSettingTable;
+
+/** Every setting with its column, in the table's order. */
+export const clientSettingList: readonly (AnyClientSetting & { readonly column: ClientSettingColumn })[] = Object.entries(clientSettings).map(
+  ([column, setting]) => ({ ...setting, column: column as ClientSettingColumn }),
+);
