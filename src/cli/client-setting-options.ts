@@ -27,13 +27,22 @@ function help(setting: AnyClientSetting): string {
   return notes.length ? `${setting.description} (${notes.join("; ")})` : setting.description;
 }
 
+/**
+ * A parsed value, boxed: commander replaces a parser's null (what `""` means for an optional
+ * value) with an empty string, so the value travels in a box and is unboxed for the input.
+ */
+class Parsed {
+  constructor(readonly value: unknown) {}
+}
+
 /** Commander's parser for one occurrence: refused with the type's message, which commander prefixes with the option. */
 function parser(setting: AnyClientSetting) {
-  return (text: string, previous: unknown): unknown => {
+  return (text: string, previous: unknown): Parsed => {
     const value = setting.type.fromText(text);
     if (value === undefined) throw new InvalidArgumentError(`Must be ${setting.type.expected}.`);
-    if (setting.type.repeatable && Array.isArray(value) && value.length && Array.isArray(previous)) return [...(previous as unknown[]), ...value];
-    return value;
+    const earlier = previous instanceof Parsed ? previous.value : undefined;
+    if (setting.type.repeatable && Array.isArray(value) && value.length && Array.isArray(earlier)) return new Parsed([...(earlier as unknown[]), ...value]);
+    return new Parsed(value);
   };
 }
 
@@ -53,7 +62,10 @@ export function addClientSettingOptions(command: Command, { create }: { create: 
 export function clientSettingInput(options: object): Partial<ClientSettingValues> {
   const given = options as Record<string, unknown>;
   const values: Partial<Record<ClientSettingColumn, unknown>> = {};
-  for (const { setting, attribute } of flagged) if (given[attribute] !== undefined) values[setting.column] = given[attribute];
+  for (const { setting, attribute } of flagged) {
+    const value = given[attribute];
+    if (value !== undefined) values[setting.column] = value instanceof Parsed ? value.value : value;
+  }
   // Each value is what the setting's own type parsed, so it fits its column.
   return values as Partial<ClientSettingValues>;
 }
