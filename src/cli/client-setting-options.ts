@@ -35,13 +35,16 @@ class Parsed {
   constructor(readonly value: unknown) {}
 }
 
+const asList = (value: unknown): readonly unknown[] | undefined => (Array.isArray(value) ? (value as readonly unknown[]) : undefined);
+
 /** Commander's parser for one occurrence: refused with the type's message, which commander prefixes with the option. */
 function parser(setting: AnyClientSetting) {
   return (text: string, previous: unknown): Parsed => {
     const value = setting.type.fromText(text);
     if (value === undefined) throw new InvalidArgumentError(`Must be ${setting.type.expected}.`);
-    const earlier = previous instanceof Parsed ? previous.value : undefined;
-    if (setting.type.repeatable && Array.isArray(value) && value.length && Array.isArray(earlier)) return new Parsed([...(earlier as unknown[]), ...value]);
+    const items = asList(value);
+    const earlier = asList(previous instanceof Parsed ? previous.value : undefined);
+    if (setting.type.repeatable && items?.length && earlier) return new Parsed([...earlier, ...items]);
     return new Parsed(value);
   };
 }
