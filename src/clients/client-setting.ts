@@ -8,13 +8,8 @@
 import type { Client } from "../db/index.js";
 import type { SettingType } from "./setting-types.js";
 
-/**
- * The `client` columns that are not settings: the row's identity, the provider's metadata,
- * bookkeeping — and `pushEndpoint`, which the push room owns: the client sets it through
- * the Shared Signals stream configuration (SSF 1.0 §8.1, src/push/streams.ts), where it is
- * checked before delivery may use it, not through client metadata.
- */
-type NotSettings = "id" | "metadata" | "createdAt" | "updatedAt" | "pushEndpoint";
+/** The `client` columns that are not settings: the row's identity, the provider's metadata, bookkeeping. */
+type NotSettings = "id" | "metadata" | "createdAt" | "updatedAt";
 
 /** A column that holds a setting: every other scalar field of the Prisma `Client` model. */
 export type ClientSettingColumn = Exclude<keyof Client, NotSettings>;

@@ -5,7 +5,7 @@
  * The order is the order of the CLI's options and of `client show`.
  */
 import type { AnyClientSetting, ClientSettingColumn, ClientSettingTable } from "./client-setting.js";
-import { booleanSetting, referenceSetting, wholeNumberSetting } from "./setting-types.js";
+import { booleanSetting, referenceSetting, urlSetting, wholeNumberSetting } from "./setting-types.js";
 
 export const clientSettings = {
   /**
@@ -48,6 +48,21 @@ export const clientSettings = {
     default: null,
     cli: { flag: "cooloff-hours" },
     registrable: false,
+  },
+  /**
+   * Where Shared Signals SETs about the client's users are pushed (RFC 8935). The client can
+   * also set it through its stream (SSF 1.0 §8.1, src/push/streams.ts). Registration holds it
+   * to https (http only to loopback), as redirect URIs; delivery refuses, in production, an
+   * endpoint that resolves into private address space (src/push/push-endpoint.ts).
+   */
+  pushEndpoint: {
+    metadata: "push_endpoint",
+    type: urlSetting(),
+    description: "where account updates are pushed as Shared Signals SETs (https)",
+    label: "push endpoint",
+    default: null,
+    cli: { flag: "push-endpoint" },
+    registrable: true,
   },
 } satisfies ClientSettingTable;
 

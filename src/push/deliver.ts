@@ -15,7 +15,7 @@
  */
 import { JobDeferred, jobType, PermanentJobError, steppedDelay, type JobHandler } from "../jobs/index.js";
 import { eventTypes, type EventTypeUri, type PushedClaim } from "./event-types.js";
-import { assertPublic } from "./push-endpoint.js";
+import { checkPushEndpoint, PushEndpointError } from "./push-endpoint.js";
 import type { PushRepository } from "./repository.js";
 import type { SetSigner, SubjectId } from "./security-event-token.js";
 
@@ -69,8 +69,11 @@ export function pushDeliveryHandler(deps: {
       const subject: SubjectId = payload.type === eventTypes.verification ? { format: "opaque", id: stream.id } : { format: "iss_sub", iss: deps.issuer, sub: payload.accountId ?? "" };
       const token = await deps.sign({ audience: payload.clientId, jti: idempotencyKey, txn: payload.txn, subject, type: payload.type, payload: event }, deps.clock.now());
 
-      const endpoint = new URL(stream.endpoint);
-      if (deps.production) await assertPublic(endpoint.hostname).catch((error: unknown) => Promise.reject(new PermanentJobError(`push endpoint refused: ${(error as Error).message}`)));
+      // Checked again here: an operator may have set it (CLI), and a name can come to
+      // resolve into private address space after it was registered.
+      const endpoint = await checkPushEndpoint(stream.endpoint, { production: deps.production }).catch((error: unknown) => {
+        throw error instanceof PushEndpointError ? new PermanentJobError(`push endpoint refused: it ${error.message}`) : error;
+      });
       const response = await send(endpoint, {
         method: "POST",
         redirect: "manual",

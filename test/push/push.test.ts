@@ -192,6 +192,23 @@ test("a receiver answering 500 three times gets the SET later, after growing del
   expect(delays[2]).toBeLessThan(38);
 });
 
+test("a receiver refusing with 400 invalid_audience, or redirecting, is not retried: the SET is dead for the operator", async () => {
+  const refusing = await site("Refusing");
+  await subscribe(refusing);
+  const session = await signInTo(refusing, newPerson());
+  refusing.receiver.answer({ status: 400, body: { err: "invalid_audience", description: "not us" } }, 302);
+  await rename(session, "Ada Refused");
+  await rename(session, "Ada Redirected");
+  await tessera.jobs.whenIdle();
+
+  const jobs = await tessera.db.prisma.job.findMany({ where: { kind: "push.deliver", payload: { path: ["clientId"], equals: refusing.client.client_id } }, orderBy: { createdAt: "asc" } });
+  expect(jobs.map((job) => ({ state: job.state, attempts: job.attempts, lastError: job.lastError }))).toEqual([
+    { state: "dead", attempts: 1, lastError: "receiver refused the SET with invalid_audience: not us" },
+    { state: "dead", attempts: 1, lastError: "receiver answered 302; redirects are not followed" },
+  ]);
+  expect(refusing.receiver.received).toEqual([]);
+});
+
 test("a paused stream holds SETs and sends them on resume; verification echoes the receiver's state", async () => {
   const held = await site("Held");
   await subscribe(held);
@@ -266,4 +283,5 @@ test("Tessera stopped between the commit and the delivery delivers after it star
     await database?.drop();
     await fs.rm(scratch, { recursive: true, force: true });
   }
-});
+  // Two starts on a new PGlite folder: each creates and migrates it from nothing.
+}, 180_000);
