@@ -39,6 +39,7 @@ async function publishedKids(): Promise<string[]> {
     log: createLogger({ level: "silent", pretty: false }),
     trustProxy: false,
     allowImplicitOnLocalhost: false,
+    claimContributors: [],
   } as unknown as Parameters<typeof createProvider>[1]);
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
   const server = http.createServer(provider.callback());
