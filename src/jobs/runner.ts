@@ -95,15 +95,21 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     await repo.complete(job.id);
   }
 
+  /** The last tick each schedule was settled for here (fired by this process or another). */
+  const settledTicks = new Map<string, number>();
+
   async function fireSchedules(): Promise<void> {
     const now = clock.now();
     for (const schedule of schedules) {
       const tick = latestTick(schedule.cron, now);
+      // Every job wake-up runs a pass; only a tick not yet settled needs the database.
+      if (settledTicks.get(schedule.name) === tick.getTime()) continue;
       const fired = await repo.transaction(async (tx) => {
         if (!(await repo.advanceSchedule(tx, schedule.name, tick))) return false;
         await writeJob(tx, { kind: schedule.job.name, payload: {}, runAt: now, maxAttempts: handlers.get(schedule.job.name)?.maxAttempts ?? 1, now });
         return true;
       });
+      settledTicks.set(schedule.name, tick.getTime());
       if (fired) log.debug({ schedule: schedule.name, tick }, "schedule fired");
     }
   }
