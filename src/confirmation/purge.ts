@@ -4,7 +4,7 @@
  * "not a valid link"; after that the row only holds a key hash and an object id nobody needs.
  */
 import type { PrismaClient } from "../db/index.js";
-import { jobType, type JobHandler } from "../jobs/index.js";
+import { jobType, scheduledTask, type JobHandler } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 
 const keepDays = 30;
@@ -12,14 +12,9 @@ const keepDays = 30;
 export const purgeConfirmations = jobType<Record<string, never>>("confirmation.purge");
 
 export function purgeConfirmationsHandler(prisma: PrismaClient, clock: Clock): JobHandler<Record<string, never>> {
-  return {
-    maxAttempts: 1, // the next tick tries again
-    leaseSeconds: 300,
-    retryDelaySeconds: () => 0,
-    async run(_payload, { log }) {
-      const before = new Date(clock.now().getTime() - keepDays * 86_400_000);
-      const { count } = await prisma.confirmation.deleteMany({ where: { expiresAt: { lt: before } } });
-      if (count) log.info({ count }, "purged old confirmation links");
-    },
-  };
+  return scheduledTask(async ({ log }) => {
+    const before = new Date(clock.now().getTime() - keepDays * 86_400_000);
+    const { count } = await prisma.confirmation.deleteMany({ where: { expiresAt: { lt: before } } });
+    if (count) log.info({ count }, "purged old confirmation links");
+  });
 }

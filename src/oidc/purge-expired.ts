@@ -3,7 +3,7 @@
  * the table from growing without bound. Runs as a scheduled job (src/schedules.ts).
  */
 import type { PrismaClient } from "../db/index.js";
-import { jobType, type JobHandler } from "../jobs/index.js";
+import { jobType, scheduledTask, type JobHandler } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 
 export async function purgeExpired(prisma: PrismaClient, clock: Clock): Promise<number> {
@@ -14,13 +14,8 @@ export async function purgeExpired(prisma: PrismaClient, clock: Clock): Promise<
 export const purgeExpiredArtefacts = jobType<Record<string, never>>("oidc.purge-expired");
 
 export function purgeExpiredHandler(prisma: PrismaClient, clock: Clock): JobHandler<Record<string, never>> {
-  return {
-    maxAttempts: 1, // the next tick tries again
-    leaseSeconds: 300,
-    retryDelaySeconds: () => 0,
-    async run(_payload, { log }) {
-      const count = await purgeExpired(prisma, clock);
-      if (count) log.info({ count }, "purged expired protocol artefacts");
-    },
-  };
+  return scheduledTask(async ({ log }) => {
+    const count = await purgeExpired(prisma, clock);
+    if (count) log.info({ count }, "purged expired protocol artefacts");
+  });
 }
