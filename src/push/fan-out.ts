@@ -49,7 +49,7 @@ export function subscribePush(deps: { events: EventLog; jobs: JobQueue; repo: Pu
       if (!security) return;
       const recipients =
         event.type === "account.deleted"
-          ? event.clientIds.map((clientId) => ({ clientId, scopes: new Set<string>(), status: "enabled" as const, eventsRequested: [] }))
+          ? (await deps.repo.withPushEndpoint(event.clientIds)).map((clientId) => ({ clientId, scopes: new Set<string>(), status: "enabled" as const, eventsRequested: [] }))
           : await deps.repo.recipients(event.accountId, deps.clock.now());
       const deliveries: DeliveryPayload[] = [];
       for (const recipient of recipients) {

@@ -75,6 +75,13 @@ export function createPushRepository(prisma: PrismaClient) {
       });
     },
 
+    /** Of these clients, the ones with a push endpoint. */
+    async withPushEndpoint(clientIds: string[]): Promise<string[]> {
+      if (!clientIds.length) return [];
+      const rows = await prisma.client.findMany({ where: { id: { in: clientIds }, pushEndpoint: { not: null } }, select: { id: true } });
+      return rows.map((row) => row.id);
+    },
+
     /** The current values of the claims a token-claims-change reports, or undefined for a deleted account. */
     async claims(accountId: string, names: readonly PushedClaim[]): Promise<Partial<Record<PushedClaim, string | boolean>> | undefined> {
       const user = await prisma.user.findUnique({ where: { id: accountId }, select: { name: true, emails: { where: { primary: true }, select: { address: true, verifiedAt: true } } } });
