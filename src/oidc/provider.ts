@@ -1,6 +1,6 @@
 /** Builds the node-oidc-provider instance and routes its notable events to the log. */
 import Provider, { type errors, type KoaContextWithOIDC } from "oidc-provider";
-import type { Logger } from "../shared/index.js";
+import { logSafePath, type Logger } from "../shared/index.js";
 import { providerConfiguration, type ProviderDeps } from "./configuration.js";
 
 export function createProvider(
@@ -11,7 +11,7 @@ export function createProvider(
   provider.proxy = deps.trustProxy;
   if (deps.allowImplicitOnLocalhost) allowImplicitOnLocalhost(provider);
   const log = deps.log.child({ room: "oidc" });
-  provider.on("server_error", (ctx, error) => log.error({ err: error, path: ctx.path }, "provider server error"));
+  provider.on("server_error", (ctx, error) => log.error({ err: error, path: logSafePath(ctx.path) }, "provider server error"));
   const protocolError = (event: string) => (_ctx: KoaContextWithOIDC, error: errors.OIDCProviderError) =>
     log.info({ event, error: error.error, description: error.error_description }, "protocol error");
   provider.on("authorization.error", protocolError("authorization.error"));

@@ -3,3 +3,4 @@ export * from "./clock.js";
 export * from "./errors.js";
 export * from "./log.js";
 export * from "./events.js";
+export * from "./log-safe-path.js";

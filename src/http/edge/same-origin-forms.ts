@@ -8,7 +8,7 @@
  * and the JSON APIs are called cross-origin by design and authenticate their callers.
  */
 import type { Middleware } from "koa";
-import { AppError } from "../../shared/index.js";
+import { AppError, logSafePath } from "../../shared/index.js";
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -21,7 +21,7 @@ export function sameOriginForms(issuer: string): Middleware {
       // Sec-Fetch-Site is the precise signal where a browser sends it; Origin otherwise.
       const crossSite = site ? site !== "same-origin" && site !== "none" : Boolean(claimed) && claimed !== origin;
       if (crossSite) {
-        ctx.state.log.warn({ origin: claimed, site, path: ctx.path }, "cross-site form post refused");
+        ctx.state.log.warn({ origin: claimed, site, path: logSafePath(ctx.path) }, "cross-site form post refused");
         throw new AppError(
           "http.cross_site_form",
           "This form was sent from another website, so Tessera ignored it. If you meant to do this, open the page on Tessera and send the form from there.",

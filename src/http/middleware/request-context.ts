@@ -5,11 +5,12 @@
  * A passing health probe is logged at debug: load balancers and orchestrators ask every few
  * seconds, and at info their lines would drown the requests people make. A failing probe
  * stays at info (the health route also logs why it failed).
+ * The path is logged through logSafePath, so a confirmation or reset link's key is not.
  */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import { healthPaths } from "../health.js";
-import type { Logger } from "../../shared/index.js";
+import { logSafePath, type Logger } from "../../shared/index.js";
 
 declare module "koa" {
   interface DefaultState {
@@ -36,7 +37,7 @@ export function requestContext(log: Logger): Middleware {
     const started = process.hrtime.bigint();
     ctx.res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const fields = { method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const fields = { method: ctx.method, path: logSafePath(ctx.path), status: ctx.res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (isPassingProbe(ctx.path, ctx.res.statusCode)) ctx.state.log.debug(fields, "request");
       else ctx.state.log.info(fields, "request");
     });
