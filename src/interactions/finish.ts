@@ -10,8 +10,15 @@ import { interactionPaths } from "./paths.js";
 
 export type InteractionResult = Parameters<Provider["interactionResult"]>[2];
 
+/**
+ * The result is merged with what the sign-in's earlier steps submitted (the provider's
+ * default): a step after the login (consent, terms…) must still tell the provider that the
+ * login happened during this authorization, or a request with prompt=login or max_age asks
+ * for the login again after every step, and a second person signing in in the same
+ * browser never gets through.
+ */
 export async function finishInteraction(provider: Provider, ctx: InteractionContext, result: InteractionResult): Promise<void> {
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
   ctx.status = 303;
   ctx.redirect(returnTo);
 }

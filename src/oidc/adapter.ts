@@ -13,6 +13,7 @@ import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { clientSettingsMetadata } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Clock } from "../shared/index.js";
+import { grantArtefacts } from "./grant-artefacts.js";
 
 /** Models whose consumption grants tokens: a second consumption is an attack. */
 const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
@@ -74,8 +75,9 @@ class ModelAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     // The grant's artefacts span several models, and the Grant itself is keyed by its id.
     // Deleting the Grant too matters when a racing request saves a token after this runs:
-    // tokens are only honoured while their grant exists.
-    await this.prisma.oidcModel.deleteMany({ where: { OR: [{ grantId }, { model: "Grant", id: grantId }] } });
+    // tokens are only honoured while their grant exists. Sign-ins in progress stay
+    // (grant-artefacts.ts).
+    await this.prisma.oidcModel.deleteMany({ where: grantArtefacts([grantId]) });
   }
 
   private present(

@@ -3,8 +3,8 @@
  * and revoking them. node-oidc-provider keeps a Grant per (session, client) consent
  * (docs/README.md#grant), so one application can hold several; revoking it removes all of
  * them.
- * - Revoking deletes each Grant and every artefact carrying its grantId (access and
- *   refresh tokens, codes) in one transaction: the tokens stop working at once, at
+ * - Revoking deletes each Grant and every artefact it issued (access and refresh tokens,
+ *   codes; grant-artefacts.ts) in one transaction: the tokens stop working at once, at
  *   userinfo and introspection alike (the adapter answers nothing for a deleted row).
  * - Only the account's own grants are listed or revoked; expired ones are neither.
  * - Tessera's own account client is not an application the user connected, so it is left
@@ -14,6 +14,7 @@ import type { PrismaClient, Prisma } from "../db/index.js";
 import type { EventRecorder } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
+import { grantArtefacts } from "./grant-artefacts.js";
 
 export interface ConnectedApplication {
   clientId: string;
@@ -78,7 +79,7 @@ export function connectedApplications(prisma: PrismaClient, clock: Clock, events
         const grants = await tx.oidcModel.findMany({ where: ofAccount(accountId, clock.now(), clientId), select: { id: true } });
         const ids = grants.map((grant) => grant.id);
         if (!ids.length) return false;
-        await tx.oidcModel.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: "Grant", id: { in: ids } }] } });
+        await tx.oidcModel.deleteMany({ where: grantArtefacts(ids) });
         await events.record(tx, { type: "account.application-revoked", accountId, clientId });
         return true;
       });
