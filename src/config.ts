@@ -70,6 +70,22 @@ const schema = z
      * covers a notification lost while the database connection was down.
      */
     JOBS_POLL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).positive().default(30),
+    /**
+     * The shortest password a person may choose (ASVS 5.0 6.2.1 and NIST SP 800-63B: at
+     * least 8). Raise it if your policy asks for more; up to 64, since passwords of 64 and
+     * more characters must stay possible and the longest accepted is 256.
+     */
+    PASSWORD_MIN_LENGTH: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(8, "must be at least 8").max(64, "must be at most 64").default(8),
+    /**
+     * argon2id memory per password hash, in KiB. The default, 19456 (19 MiB) with
+     * ARGON2_TIME_COST 2 and ARGON2_PARALLELISM 1, is OWASP's recommended floor. Hashes made
+     * with other values keep working and are upgraded at the owner's next sign-in.
+     */
+    ARGON2_MEMORY_KIB: z.coerce.number({ message: "must be a whole number of KiB" }).int("must be a whole number of KiB").min(7168, "must be at least 7168 (7 MiB, OWASP's floor)").max(4194304, "must be at most 4194304 (4 GiB)").default(19456),
+    /** argon2id passes over the memory per hash (see ARGON2_MEMORY_KIB). */
+    ARGON2_TIME_COST: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(2),
+    /** argon2id lanes per hash (see ARGON2_MEMORY_KIB). */
+    ARGON2_PARALLELISM: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(16, "must be at most 16").default(1),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -100,6 +116,7 @@ export interface Config {
   trustProxy: boolean;
   demoClient: { enabled: boolean; secret: string };
   jobs: { pollSeconds: number };
+  passwords: { minLength: number; argon2: { memoryCost: number; timeCost: number; parallelism: number } };
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
@@ -148,6 +165,10 @@ export function parseConfig(env: Env): Config {
       secret: parsed.DEMO_CLIENT_SECRET,
     },
     jobs: { pollSeconds: parsed.JOBS_POLL_SECONDS },
+    passwords: {
+      minLength: parsed.PASSWORD_MIN_LENGTH,
+      argon2: { memoryCost: parsed.ARGON2_MEMORY_KIB, timeCost: parsed.ARGON2_TIME_COST, parallelism: parsed.ARGON2_PARALLELISM },
+    },
     mail: {
       from: parsed.MAIL_FROM,
       transport: parsed.SMTP_URL

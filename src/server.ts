@@ -19,6 +19,7 @@ import {
   passwordResetHandler,
   mountPasswordRoutes,
   createScopeWords,
+  createPasswords,
   type ClaimContributor,
 } from "./accounts/index.js";
 import { createConfirmationService, mountConfirmationRoutes } from "./confirmation/index.js";
@@ -43,7 +44,7 @@ import {
   accountClient,
   createAdapterFactory,
   createProvider,
-  endSessionsOf,
+  revokeAccountAccess,
   loadOrCreateKeys,
   providerSession,
   accountSessions,
@@ -104,9 +105,10 @@ export async function startTessera(
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
     const confirmations = createConfirmationService({ prisma: db.prisma, clock, issuer: config.issuer });
-    const accounts = createAccountService({ repo, confirmations, mail, events });
+    const passwords = createPasswords(config.passwords);
+    const accounts = createAccountService({ repo, confirmations, mail, events, passwords });
     const emails = createEmailService({ repo, confirmations, mail, events, clock });
-    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, endSessions: endSessionsOf });
+    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, clock, passwords, revokeAccess: revokeAccountAccess });
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
     // Claims other rooms add under scopes of their own, one entry per room.

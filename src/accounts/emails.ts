@@ -13,7 +13,7 @@ import type { EventRecorder } from "../jobs/index.js";
 import { type Clock, AppError, FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
-import { emailProblem } from "./service.js";
+import { emailProblem } from "./input-rules.js";
 import type { EmailAddress, MailSender } from "./types.js";
 
 export class EmailRuleError extends AppError {}

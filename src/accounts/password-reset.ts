@@ -1,15 +1,33 @@
 /**
  * Password reset by link. Asking always answers the same way — unknown address, too many
- * requests or not — so the form does not reveal which addresses have accounts. A successful reset ends the account's other sessions:
- * whoever knew the old password is signed out.
+ * requests or not — so the form does not reveal which addresses have accounts.
+ * A successful reset takes back everything issued for the account (sessions but the
+ * resetting browser's, grants, access and refresh tokens, codes, device codes): whoever
+ * knew the old password keeps no way in (ASVS 5.0 7.4.3: sessions end when the password
+ * changes; the README promises "signed out everywhere else").
+ *
+ * An address held before its owner arrives: anyone can register someone else's address
+ * and, without confirming it, sign in to applications that do not ask for a verified
+ * address. Tessera's answer is that the verified owner's claim evicts the unverified
+ * holder. Using a reset link proves the mailbox it was sent to; when that address had
+ * never been confirmed, whoever held the account until then was not (known to be) its
+ * owner, so beyond the revocation above:
+ * - the address becomes confirmed (the link proved it) and the account's primary;
+ * - every other address on the account is removed, confirmed or not: the holder could
+ *   have added one of their own and would reset the password through it to come back.
+ * The holder cannot have done more: account pages (where addresses are added and the
+ * primary switched) ask for a confirmed address first (src/oidc/account-client.ts). We
+ * chose this over refusing tokens to every unconfirmed account because applications that
+ * do not need a verified address keep working for people who confirm later, while the
+ * takeover still ends with the owner holding everything and the holder nothing.
  */
 import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
 import type { EventRecorder } from "../jobs/index.js";
-import { FormError } from "../shared/index.js";
+import { type Clock, FormError } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
-import { hashPassword } from "./password.js";
+import { emailProblem } from "./input-rules.js";
+import type { Passwords } from "./password.js";
 import type { AccountRepository } from "./repository.js";
-import { emailProblem, passwordProblem } from "./service.js";
 import type { MailSender } from "./types.js";
 
 export function createPasswordResetService(deps: {
@@ -17,10 +35,33 @@ export function createPasswordResetService(deps: {
   confirmations: ConfirmationService;
   mail: MailSender;
   events: EventRecorder;
-  endSessions: (tx: Tx, accountId: string, except?: string) => Promise<void>;
+  clock: Clock;
+  passwords: Passwords;
+  /** Revokes every session (but `keepSession`), grant and token of the account, in the given transaction. */
+  revokeAccess: (tx: Tx, accountId: string, keepSession?: string) => Promise<void>;
 }) {
   const { repo, confirmations, mail } = deps;
+
+  /** The mailbox of `emailId` was just proven: if it never had been, the account becomes its owner's alone (see above). */
+  async function claimAddress(tx: Tx, accountId: string, emailId: string): Promise<void> {
+    const email = await repo.findEmail(emailId, tx);
+    if (!email || email.userId !== accountId || email.verified) return;
+    await repo.verifyEmail(tx, emailId, deps.clock.now());
+    await deps.events.record(tx, { type: "account.email-verified", accountId, email: email.address });
+    for (const other of await repo.listEmails(accountId, tx)) {
+      if (other.id === emailId) continue;
+      await confirmations.revokeAll(tx, "add-email", other.id);
+      await repo.deleteEmail(tx, other.id);
+      await deps.events.record(tx, { type: "account.email-removed", accountId, email: other.address });
+    }
+    await repo.makePrimary(tx, accountId, emailId);
+    await deps.events.record(tx, { type: "account.primary-email-changed", accountId, email: email.address, emailVerified: true });
+  }
+
   return {
+    /** The length rule, for the hint next to the new password's field. */
+    passwordLength: deps.passwords.length,
+
     async request(input: string, context: { interactionUid?: string } = {}): Promise<{ address: string }> {
       const address = input.trim();
       const problem = emailProblem(address);
@@ -53,16 +94,17 @@ export function createPasswordResetService(deps: {
     },
 
     /**
-     * Sets the new password and uses the link up in one transaction, ending every session of
-     * the account but `keepSession` (the browser doing the reset).
+     * Sets the new password and uses the link up in one transaction, revoking everything
+     * issued for the account but `keepSession` (the browser doing the reset).
      */
     async reset(key: string, password: string, keepSession?: string): Promise<{ accountId: string; interactionUid?: string }> {
-      const problem = passwordProblem(password);
+      const problem = deps.passwords.problem(password);
       if (problem) throw new FormError({ password: problem });
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await deps.passwords.hash(password);
       return confirmations.redeem(key, ["password-reset"], async (confirmation, tx) => {
         await repo.setPassword(tx, confirmation.objectId, passwordHash);
-        await deps.endSessions(tx, confirmation.objectId, keepSession);
+        await deps.revokeAccess(tx, confirmation.objectId, keepSession);
+        if (confirmation.payload.emailId) await claimAddress(tx, confirmation.objectId, confirmation.payload.emailId);
         await deps.events.record(tx, { type: "account.password-changed", accountId: confirmation.objectId, via: "reset" });
         await deps.events.record(tx, { type: "account.sessions-ended", accountId: confirmation.objectId, reason: "password-reset" });
         return { accountId: confirmation.objectId, interactionUid: confirmation.payload.interactionUid };

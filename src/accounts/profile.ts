@@ -1,6 +1,7 @@
 /**
  * The account's own details, and deleting the account. Rules:
- * - a name is required and at most 200 characters (as at registration), kept trimmed;
+ * - a name is required, at most 200 characters, without control characters (as at
+ *   registration; input-rules.ts), kept trimmed;
  * - deleting is confirmed by typing the primary address (compared as addresses are: case
  *   and surrounding spaces ignored);
  * - deletion is one transaction: the user with everything that cascades from it, its
@@ -12,17 +13,10 @@ import type { ConfirmationService, Tx } from "../confirmation/index.js";
 import type { EventRecorder } from "../jobs/index.js";
 import type { NameWriter } from "./name-writer.js";
 import { FormError } from "../shared/index.js";
+import { nameProblem } from "./input-rules.js";
 import { normalizeEmail } from "./normalize-email.js";
 import type { ProfileRepository } from "./profile-repository.js";
 import type { AccountRepository } from "./repository.js";
-
-export const nameLength = { max: 200 } as const;
-
-export function nameProblem(name: string): string | undefined {
-  if (!name) return "Enter your name.";
-  if (name.length > nameLength.max) return `Use at most ${nameLength.max} characters.`;
-  return undefined;
-}
 
 export function createProfileService(deps: {
   repo: AccountRepository;

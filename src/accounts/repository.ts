@@ -49,8 +49,8 @@ export function createAccountRepository(prisma: PrismaClient) {
       return row ? { ...toEmailAddress(row), userId: row.userId, normalized: row.normalized, owned: row.owned !== null } : undefined;
     },
 
-    async listEmails(userId: string): Promise<EmailAddress[]> {
-      const rows = await prisma.email.findMany({ where: { userId }, orderBy: [{ primary: "desc" }, { createdAt: "asc" }] });
+    async listEmails(userId: string, db: Tx | PrismaClient = prisma): Promise<EmailAddress[]> {
+      const rows = await db.email.findMany({ where: { userId }, orderBy: [{ primary: "desc" }, { createdAt: "asc" }] });
       return rows.map(toEmailAddress);
     },
 
@@ -112,6 +112,11 @@ export function createAccountRepository(prisma: PrismaClient) {
       await tx.$queryRaw`SELECT id FROM "user" WHERE id = ${userId} FOR UPDATE`;
       await tx.email.updateMany({ where: { userId, primary: true }, data: { primary: false } });
       await tx.email.update({ where: { id: emailId }, data: { primary: true } });
+    },
+
+    /** Stores `next` only while the stored hash is still `current`. */
+    async replacePasswordHash(userId: string, current: string, next: string): Promise<void> {
+      await prisma.user.updateMany({ where: { id: userId, passwordHash: current }, data: { passwordHash: next } });
     },
 
     async setPassword(tx: Tx, userId: string, passwordHash: string): Promise<void> {

@@ -6,7 +6,7 @@
 import type { PrismaClient } from "../db/index.js";
 import type { NameWriter } from "./name-writer.js";
 import { type Clock, FormError } from "../shared/index.js";
-import { nameProblem } from "./profile.js";
+import { nameProblem } from "./input-rules.js";
 
 export interface Terms {
   version: string;

@@ -14,7 +14,7 @@ export {
 export { createProvider } from "./provider.js";
 export { explainOidcError } from "./explain-error.js";
 export { tesseraPrompts, tesseraReasons } from "./policy.js";
-export { endSessionsOf } from "./sessions.js";
+export { revokeAccountAccess } from "./sessions.js";
 export { accountClient, accountClientId, providerSession, seedAccountClient } from "./account-client.js";
 export { waitingInteractionUid } from "./waiting-interaction.js";
 export { recordSignIns } from "./sign-in-history.js";

@@ -8,7 +8,6 @@ import { pathTo, renderPage, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
 import type { AccountRepository } from "../repository.js";
-import { passwordLength } from "../service.js";
 import type { SignedInSession } from "./session.js";
 
 export function emailConfirmationHandlers(deps: {
@@ -59,7 +58,7 @@ export function passwordResetHandler(deps: {
       renderPage(ctx, "accounts/reset-password", {
         title: "Choose a new password",
         action: pathTo(confirmationPaths.link, { key }),
-        passwordLength,
+        passwordLength: deps.passwordReset.passwordLength,
         errors: refused?.errors,
       }),
     async confirm(ctx, key, _confirmation, form) {

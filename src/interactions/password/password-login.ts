@@ -1,6 +1,5 @@
 /** Login method: email and password, and creating an account with them. */
 import type { AccountService } from "../../accounts/index.js";
-import { passwordLength } from "../../accounts/index.js";
 import { formSubmission, type RefusedForm } from "../../http/edge/index.js";
 import type { InteractionContext, InteractionDetails } from "../interaction.js";
 import type { LoginMethod } from "../login-method.js";
@@ -22,7 +21,7 @@ export function passwordLogin(deps: { accounts: AccountService }): LoginMethod {
           title: "Create your account",
           name: refused?.form.get("name") ?? "",
           email: refused?.form.get("email") ?? "",
-          passwordLength,
+          passwordLength: deps.accounts.passwordLength,
           errors: refused?.errors,
         });
 

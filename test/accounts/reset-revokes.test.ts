@@ -1,0 +1,124 @@
+/**
+ * A password reset takes everything back: tokens issued before it are dead after it
+ * (introspection inactive, userinfo 401, refresh invalid_grant, an unredeemed code
+ * refused). And the takeover of an address held before its owner arrives is impossible:
+ * someone registers another person's address, never confirms it, signs in to an
+ * application that does not ask for a verified address; the owner resets the password and
+ * the holder is left with nothing.
+ */
+import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
+import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
+import { userinfo } from "../support/code-exchange.js";
+import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
+import { h1Of } from "../support/page-text.js";
+import { signIn, signUp } from "../support/sign-up.js";
+import { startTestTessera, type TestTessera } from "../support/tessera.js";
+
+let tessera: TestTessera;
+let client: ClientMetadata;
+beforeAll(async () => {
+  tessera = await startTestTessera();
+  // An application that does not ask for a verified address, with refresh tokens.
+  client = await registerClient(tessera, codeClient({ grant_types: ["authorization_code", "refresh_token"] }));
+});
+afterAll(async () => tessera?.close());
+
+const authorizeUrl = (extra: Record<string, string> = {}) =>
+  `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid email profile offline_access", prompt: "consent", redirect_uri: rpRedirectUri, ...extra })}`;
+
+const basic = () => `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}`;
+
+async function post(path: string, body: Record<string, string>) {
+  const response = await fetch(`${tessera.issuer}${path}`, {
+    method: "POST",
+    headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const codeOf = (location: string | undefined) => {
+  const code = location ? new URL(location).searchParams.get("code") : null;
+  if (!code) throw new Error(`no code in ${location}`);
+  return code;
+};
+
+async function tokensFor(session: BrowserSession, person: Person, existing: boolean) {
+  const hop = await authorize(session, authorizeUrl(), person, { existing });
+  const { status, body } = await post("/token", { grant_type: "authorization_code", code: codeOf(hop.location), redirect_uri: rpRedirectUri });
+  expect(status).toBe(200);
+  return { access: body.access_token as string, refresh: body.refresh_token as string };
+}
+
+/** Asks for a reset link for `address` and sets `password` with it, in `browser`. */
+async function resetPassword(browser: BrowserSession, address: string, password: string) {
+  const mark = mailMark(tessera);
+  expect((await browser.request("/password/forgot", { form: { email: address } })).status).toBe(200);
+  const link = confirmLinkOf(await mailAfter(tessera, mark, { to: address, subject: "Reset your Tessera password" }));
+  const changed = await browser.request(link, { form: { password } });
+  expect(h1Of(changed.body)).toBe("Password changed");
+}
+
+/** What the holder of these tokens can still do: nothing, once they are revoked. */
+async function expectDead(tokens: { access: string; refresh: string }) {
+  expect((await post("/token/introspection", { token: tokens.access })).body.active).toBe(false);
+  expect((await post("/token/introspection", { token: tokens.refresh })).body.active).toBe(false);
+  expect((await userinfo(tessera, tokens.access)).status).toBe(401);
+  const refreshed = await post("/token", { grant_type: "refresh_token", refresh_token: tokens.refresh });
+  expect(refreshed.status).toBe(400);
+  expect(refreshed.body.error).toBe("invalid_grant");
+}
+
+test("tokens issued before a password reset are dead after it, codes too", async () => {
+  const { session, person } = await signUp(tessera);
+  const tokens = await tokensFor(session, person, true);
+  // A code issued before the reset and not redeemed yet.
+  const pending = codeOf((await authorize(session, authorizeUrl(), person, { existing: true })).location);
+  expect((await post("/token/introspection", { token: tokens.access })).body.active).toBe(true);
+  expect((await userinfo(tessera, tokens.access)).status).toBe(200);
+
+  await resetPassword(new BrowserSession(tessera.issuer), person.email, "a fresh passphrase for the reset");
+
+  await expectDead(tokens);
+  const late = await post("/token", { grant_type: "authorization_code", code: pending, redirect_uri: rpRedirectUri });
+  expect(late.body.error).toBe("invalid_grant");
+});
+
+test("an address held before its owner arrives: the owner's reset leaves the holder nothing", async () => {
+  const owner = newPerson();
+  const holder = new BrowserSession(tessera.issuer);
+  const held: Person = { name: "Not The Owner", email: owner.email, password: "the holder's own password" };
+
+  // The holder registers the owner's address, never confirms it, and signs in to an
+  // application that does not ask for a verified address.
+  const tokens = await tokensFor(holder, held, false);
+  const before = await userinfo(tessera, tokens.access);
+  expect(before.claims).toMatchObject({ email: owner.email, email_verified: false, name: "Not The Owner" });
+
+  // The account pages want a confirmed address first: no address of the holder's own can be added.
+  expect(h1Of((await holder.follow("/account")).body)).toBe("Confirm your email");
+
+  // An address the holder attached anyway (an account from before that rule) is no way back.
+  const account = await tessera.db.prisma.user.findFirstOrThrow({ where: { emails: { some: { normalized: owner.email.toLowerCase() } } } });
+  const holdersOwn = `holder.${Date.now()}@example.test`;
+  await tessera.db.prisma.email.create({ data: { userId: account.id, address: holdersOwn, normalized: holdersOwn, owned: holdersOwn, verifiedAt: new Date() } });
+
+  // The owner proves the mailbox with a reset and takes the account.
+  const ownerBrowser = new BrowserSession(tessera.issuer);
+  await resetPassword(ownerBrowser, owner.email, owner.password);
+
+  // The holder's tokens, session and password are dead.
+  await expectDead(tokens);
+  expect(h1Of((await holder.follow(authorizeUrl())).body)).toBe("Sign in");
+  expect((await signIn(tessera, owner.email, held.password)).hop.status).toBe(401);
+  // The holder's own address is gone from the account: no reset through it.
+  const mark = mailMark(tessera);
+  expect((await holder.request("/password/forgot", { form: { email: holdersOwn } })).status).toBe(200);
+  await tessera.jobs.whenIdle();
+  expect(mailsSince(tessera, mark, holdersOwn)).toEqual([]);
+  expect(await tessera.db.prisma.email.count({ where: { userId: account.id } })).toBe(1);
+
+  // The owner signs in with the new password; the address now counts as confirmed.
+  const mine = await tokensFor(ownerBrowser, owner, true);
+  expect((await userinfo(tessera, mine.access)).claims).toMatchObject({ email: owner.email, email_verified: true });
+});
