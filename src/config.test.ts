@@ -27,12 +27,15 @@ test.each([
   [{ NODE_ENV: "production", ISSUER: "https://id.example.com" }, "SMTP_URL is required in production"],
   [{ SMTP_URL: "mail.example.com" }, "SMTP_URL"],
   [{ NODE_ENV: "production", ISSUER: "http://id.example.com" }, "ISSUER must use https"],
+  [{ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail" }, "TRUST_PROXY must be true in production with an https ISSUER"],
+  [{ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", TRUST_PROXY: "false" }, "TRUST_PROXY must be true"],
 ])("a malformed setting %j stops start-up naming %s", (env, named) => {
   expect(() => parseConfig(env)).toThrow(ConfigError);
   expect(() => parseConfig(env)).toThrow(named);
 });
 
 test("production turns the demo client off unless asked for", () => {
-  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail" }).demoClient.enabled).toBe(false);
-  expect(parseConfig({ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", DEMO_CLIENT: "true" }).demoClient.enabled).toBe(true);
+  const production = { NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", TRUST_PROXY: "true" };
+  expect(parseConfig(production).demoClient.enabled).toBe(false);
+  expect(parseConfig({ ...production, DEMO_CLIENT: "true" }).demoClient.enabled).toBe(true);
 });

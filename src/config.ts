@@ -97,6 +97,16 @@ const schema = z
     if (env.NODE_ENV === "production" && env.ISSUER && !env.ISSUER.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["ISSUER"], message: "must use https in production" });
     }
+    // Tessera speaks plain HTTP: with an https issuer it only learns that a browser used
+    // https from the TLS proxy's X-Forwarded-Proto, and without that the provider refuses
+    // to set its secure cookies — every sign-in would end in a 500.
+    if (env.NODE_ENV === "production" && env.ISSUER?.startsWith("https://") && !env.TRUST_PROXY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TRUST_PROXY"],
+        message: "must be true in production with an https ISSUER: run Tessera behind the TLS-terminating proxy that serves ISSUER, and set TRUST_PROXY=true",
+      });
+    }
   });
 
 /** Every setting with its schema; README.md's settings reference is generated from these. */

@@ -170,7 +170,7 @@ export async function startTessera(
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
     mountSsfRoutes(edge, { streams: createStreamService({ repo: push, jobs, prisma: db.prisma, clock, issuer: config.issuer, production }), bearer: clientCredentialsBearer(provider) });
     options.mount?.(edge, provider);
-    const app = createApp({ provider, routes: edge.middleware(), log, trustProxy: config.trustProxy });
+    const app = createApp({ provider, routes: edge.middleware(), log, issuer: config.issuer, trustProxy: config.trustProxy, hsts: production });
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

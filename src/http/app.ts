@@ -8,22 +8,26 @@ import serve from "koa-static";
 import type Provider from "oidc-provider";
 import type { Logger } from "../shared/index.js";
 import { errorPages } from "./middleware/errors.js";
+import { issuerHost } from "./middleware/issuer-host.js";
 import { requestContext } from "./middleware/request-context.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { publicDir, viewRenderer } from "./views.js";
 
-export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; trustProxy: boolean }): Koa {
+const assetsPrefix = "/assets/";
+
+export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; issuer: string; trustProxy: boolean; hsts: boolean }): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
   // The provider renders its error and logout pages with the same views.
   deps.provider.use(viewRenderer());
 
   app.use(requestContext(deps.log));
-  app.use(securityHeaders());
+  app.use(issuerHost(deps.issuer));
+  app.use(securityHeaders({ hsts: deps.hsts, assetsPrefix }));
   app.use(viewRenderer());
   app.use(errorPages());
   const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
   // Only /assets touches the file system; every other request skips the lookup.
-  app.use((ctx, next) => (ctx.path.startsWith("/assets/") ? (assets(ctx, next) as Promise<void>) : next()));
+  app.use((ctx, next) => (ctx.path.startsWith(assetsPrefix) ? (assets(ctx, next) as Promise<void>) : next()));
   for (const middleware of deps.routes) app.use(middleware);
 
   const provider = deps.provider.callback();

@@ -119,7 +119,7 @@ test("a bad identifier, scope list or lifetime is one line, exit 2, and nothing 
 test("http://localhost is refused in production, before the database is opened", async () => {
   const before = await rows();
   const result = await cli.runWith(
-    { NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://127.0.0.1:1" },
+    { NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://127.0.0.1:1", TRUST_PROXY: "true" },
     "resource", "create", "--identifier", "http://localhost:8080", "--name", "Local", "--scope", "read",
   );
   expectOneLineError(result, 2, /^tessera: --identifier: http is for localhost outside production only; use https$/);
