@@ -152,6 +152,59 @@ test("the retry delay doubles, and after maxAttempts failures the mail is kept a
   expect((await rowFor("never@example.test"))?.attempts).toBe(3);
 });
 
+describe("a mail server that refuses a recipient", () => {
+  let strict: TestSmtpServer;
+  beforeAll(async () => {
+    strict = await startSmtpServer(0, {
+      refuseRecipient: (address) =>
+        address.startsWith("nobody@") ? { code: 550, text: "5.1.1 No such user here" } : address.startsWith("busy@") ? { code: 450, text: "4.2.1 Mailbox busy, try later" } : undefined,
+    });
+  });
+  afterAll(async () => strict?.close());
+  const strictDelivery = () => delivery({ transport: createTransport({ kind: "smtp", url: strict.url }), maxAttempts: 12 });
+
+  test("for good (550): the mail is dead after one attempt, with the server's reply in the job and the log", async () => {
+    await enqueue(registration("nobody@example.test", "refused-key"));
+    expect(await strictDelivery().runDue()).toBe(1);
+
+    const dead = await rowFor("nobody@example.test");
+    expect(dead).toMatchObject({ attempts: 1, state: "dead" });
+    expect(dead?.lastError).toContain("550 5.1.1 No such user here");
+    const gaveUp = logLines.find((line) => line.msg === "job failed for the last time; it is kept as dead");
+    expect(gaveUp).toMatchObject({ kind: "mail.send", attempt: 1, error: expect.stringContaining("550 5.1.1 No such user here") });
+    expect(JSON.stringify(logLines)).not.toContain("refused-key");
+
+    later(86_400);
+    expect(await strictDelivery().runDue()).toBe(0);
+  });
+
+  test("for now (450): the mail is retried with backoff, as for a server that is down", async () => {
+    await enqueue(registration("busy@example.test"));
+    expect(await strictDelivery().runDue()).toBe(1);
+
+    const waiting = await rowFor("busy@example.test");
+    expect(waiting).toMatchObject({ attempts: 1, state: "ready" });
+    expect(waiting?.lastError).toContain("450 4.2.1 Mailbox busy");
+    expect(waiting?.runAt.getTime()).toBe(now.getTime() + 30_000);
+    later(30);
+    expect(await strictDelivery().runDue()).toBe(1);
+    expect(await rowFor("busy@example.test")).toMatchObject({ attempts: 2, state: "ready" });
+  });
+
+  test("a refused sender (550 to MAIL FROM) is the operator's setting, not this mail: it keeps retrying", async () => {
+    const senderRefused = await startSmtpServer(0, { refuseSender: () => ({ code: 550, text: "5.7.1 Sender not allowed" }) });
+    try {
+      await enqueue(registration("kept@example.test"));
+      expect(await delivery({ transport: createTransport({ kind: "smtp", url: senderRefused.url }), maxAttempts: 12 }).runDue()).toBe(1);
+      const waiting = await rowFor("kept@example.test");
+      expect(waiting).toMatchObject({ attempts: 1, state: "ready" });
+      expect(waiting?.lastError).toContain("550 5.7.1 Sender not allowed");
+    } finally {
+      await senderRefused.close();
+    }
+  });
+});
+
 test("two processes delivering at the same time send each mail exactly once", async () => {
   const recipients = Array.from({ length: 6 }, (_, index) => `race-${index}@example.test`);
   for (const to of recipients) await enqueue(registration(to));
@@ -276,6 +329,38 @@ describe("the development outbox", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+/** This machine's address on its first non-loopback IPv4 interface, as another host on the network reaches it. */
+function externalAddress(): string {
+  const address = Object.values(os.networkInterfaces())
+    .flat()
+    .find((candidate) => candidate && candidate.family === "IPv4" && !candidate.internal)?.address;
+  if (!address) throw new Error("this test needs a network interface besides loopback");
+  return address;
+}
+
+test("GET /dev/outbox answers only on this machine: from another address, or through a proxy, it is an unknown path", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-outbox-"));
+  const app = new Koa();
+  app.use(viewRenderer());
+  const edge = createEdge({ issuer: "https://id.example.test" });
+  mountOutboxRoutes(edge, dir);
+  for (const middleware of edge.middleware()) app.use(middleware);
+  // Listening on every interface, as HOST=0.0.0.0 (the default) does.
+  const server = app.listen(0, "0.0.0.0");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const status = async (host: string, headers: Record<string, string> = {}) => (await fetch(`http://${host}:${port}/dev/outbox`, { headers })).status;
+  try {
+    expect(await status("127.0.0.1")).toBe(200);
+    expect(await status(externalAddress())).toBe(404);
+    expect(await status("127.0.0.1", { "x-forwarded-for": "203.0.113.9" })).toBe(404);
+    expect(await status("127.0.0.1", { forwarded: "for=203.0.113.9" })).toBe(404);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });
 
 test("enqueue refuses a mail that cannot be rendered, in the caller's transaction", async () => {

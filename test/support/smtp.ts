@@ -1,7 +1,9 @@
 /**
  * A real SMTP server inside the test process (smtp-server, no auth, no TLS) that keeps every
  * message it accepts, parsed with postal-mime. `startSmtpServer(port)` can bind a port
- * chosen earlier with `freePort()`, to test a mail server that was down and came back.
+ * chosen earlier with `freePort()`, to test a mail server that was down and came back;
+ * `refuseRecipient` and `refuseSender` answer RCPT TO or MAIL FROM for some addresses with a
+ * reply of the test's choosing (550 for a mailbox that does not exist, 450 for a busy one).
  */
 import type net from "node:net";
 import PostalMime from "postal-mime";
@@ -30,13 +32,31 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
+/** An SMTP reply to RCPT TO: its code and text ("5.1.1 No such user"). */
+export interface SmtpReply {
+  code: number;
+  text: string;
+}
+
+type Refusal = (address: string) => SmtpReply | undefined;
+
+function answer(refusal: SmtpReply | undefined): Error | undefined {
+  return refusal ? Object.assign(new Error(refusal.text), { responseCode: refusal.code }) : undefined;
+}
+
+export async function startSmtpServer(port = 0, options: { refuseRecipient?: Refusal; refuseSender?: Refusal } = {}): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const listeners = new Set<(mail: ReceivedMail) => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onMailFrom(address, _session, callback) {
+      callback(answer(options.refuseSender?.(address.address)));
+    },
+    onRcptTo(address, _session, callback) {
+      callback(answer(options.refuseRecipient?.(address.address)));
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
