@@ -9,6 +9,7 @@ import type Provider from "oidc-provider";
 import type { Logger } from "../shared/index.js";
 import { errorPages } from "./middleware/errors.js";
 import { issuerHost } from "./middleware/issuer-host.js";
+import { refuseNulInBodyStream, refuseNulInUrl } from "./middleware/nul-bytes.js";
 import { requestContext } from "./middleware/request-context.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { publicDir, viewRenderer } from "./views.js";
@@ -25,6 +26,7 @@ export function createApp(deps: { provider: Provider; routes: Middleware[]; log:
   app.use(securityHeaders({ hsts: deps.hsts, assetsPrefix }));
   app.use(viewRenderer());
   app.use(errorPages());
+  app.use(refuseNulInUrl());
   const assets = serve(publicDir, { maxage: 60 * 60 * 1000, index: false });
   // Only /assets touches the file system; every other request skips the lookup.
   app.use((ctx, next) => (ctx.path.startsWith(assetsPrefix) ? (assets(ctx, next) as Promise<void>) : next()));
@@ -33,6 +35,7 @@ export function createApp(deps: { provider: Provider; routes: Middleware[]; log:
   const provider = deps.provider.callback();
   app.use(async (ctx) => {
     ctx.respond = false;
+    refuseNulInBodyStream(ctx.req);
     await provider(ctx.req, ctx.res);
   });
   // Koa logs errors itself unless told otherwise; ours are logged by errorPages.

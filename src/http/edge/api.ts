@@ -12,6 +12,7 @@ import type Provider from "oidc-provider";
 import { ApiError, apiErrors } from "./api-errors.js";
 import { clientAuthentication, type AuthenticatedClient } from "./client-authentication.js";
 import { noStore } from "./no-store.js";
+import { nulMessage, refuseNulInBody } from "./nul.js";
 
 export type ApiState = DefaultState;
 export type ApiRouter = Router<ApiState>;
@@ -40,6 +41,7 @@ export function apiRouter(): ApiRouter {
       formLimit: apiBodyLimit,
       onError: unreadableBody,
     }) as unknown as Middleware,
+    refuseNulInBody(() => new ApiError("invalid_request", nulMessage)),
   );
   return router;
 }

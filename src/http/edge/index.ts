@@ -7,3 +7,4 @@ export type { AuthenticatedClient } from "./client-authentication.js";
 export { webhookBodyLimit, type WebhookContext, type WebhookRouter, type WebhookState } from "./webhooks.js";
 export { pathTo, type Paths } from "./paths.js";
 export { renderPage, type Layout } from "./render.js";
+export { containsNul, nulMessage, refuseNulInBody } from "./nul.js";

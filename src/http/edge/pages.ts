@@ -2,13 +2,16 @@
  * The browser-pages edge: every route of a page router is a page a person opens or a form
  * they post. Each request gets, in order: no-store; the same-origin form check (before any
  * body is read); urlencoded body parsing with a limit (a malformed or oversized form is an
- * http-errors 4xx, which http/middleware/errors.ts explains on a page); and the `paths`
+ * http-errors 4xx, which http/middleware/errors.ts explains on a page); a form holding a NUL
+ * character refused (edge/nul.ts); and the `paths`
  * and `pathTo` locals every view links with.
  */
 import Router from "@koa/router";
 import type { DefaultState, Middleware, ParameterizedContext } from "koa";
 import { koaBody } from "koa-body";
+import { AppError } from "../../shared/index.js";
 import { noStore } from "./no-store.js";
+import { nulMessage, refuseNulInBody } from "./nul.js";
 import { pathTo, type Paths } from "./paths.js";
 import { sameOriginForms } from "./same-origin-forms.js";
 
@@ -38,6 +41,7 @@ export function pageRouter<S>(deps: { issuer: string; paths: ViewPaths }): PageR
     noStore(),
     sameOriginForms(deps.issuer),
     koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit }) as unknown as Middleware,
+    refuseNulInBody(() => new AppError("http.nul", nulMessage, 400)),
     exposePaths as Middleware,
   );
   return router;
