@@ -141,8 +141,17 @@ module.exports = {
       name: "nothing-imports-the-cli",
       severity: "error",
       comment: "cli/ is an entry point of its own: no other room imports it.",
-      from: { path: "^src/", pathNot: "^src/cli/" },
+      from: { path: "^src/", pathNot: ["^src/cli/", composition] },
       to: { path: "^src/cli/" },
+    },
+    {
+      name: "composition-meets-the-cli-at-its-admin-api",
+      severity: "error",
+      comment:
+        "The composition root starts the admin API (the CLI's end inside a running Tessera, " +
+        "src/cli/admin-api-server.ts) and reaches into cli/ for nothing else.",
+      from: { path: composition },
+      to: { path: "^src/cli/", pathNot: "^src/cli/admin-api-server\\.ts$" },
     },
     {
       name: "interactions-only-from-http",
@@ -177,9 +186,20 @@ module.exports = {
     {
       name: "src-does-not-import-tests-or-scripts",
       severity: "error",
-      comment: "Production code never reaches into test/, scripts/ or bench/.",
-      from: { path: "^src/", pathNot: "\\.test\\.ts$" },
+      comment:
+        "Production code never reaches into test/, scripts/ or bench/. The one exception is the " +
+        "`tessera` executable (src/cli/bin.mjs), which runs the Prisma client check that `npm " +
+        "start` runs (scripts/prisma-generate.mjs) in its own process before anything else " +
+        "(next rule).",
+      from: { path: "^src/", pathNot: ["\\.test\\.ts$", "^src/cli/bin\\.mjs$"] },
       to: { path: "^(test|scripts|bench)/" },
+    },
+    {
+      name: "the-executable-reaches-only-the-client-check",
+      severity: "error",
+      comment: "src/cli/bin.mjs may run scripts/prisma-generate.mjs and nothing else outside src/.",
+      from: { path: "^src/cli/bin\\.mjs$" },
+      to: { path: "^(test|scripts|bench)/", pathNot: "^scripts/prisma-generate\\.mjs$" },
     },
     {
       name: "not-to-unresolvable",

@@ -24,6 +24,7 @@ import {
 } from "./accounts/index.js";
 import { createConfirmationService, mountConfirmationRoutes } from "./confirmation/index.js";
 import { createConsentService, createOrganisationRepository } from "./orgs/index.js";
+import { startAdminApi, type AdminApi } from "./cli/admin-api-server.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
@@ -179,12 +180,18 @@ export async function startTessera(
     });
     await jobs.start();
     const { port } = server.address() as AddressInfo;
+    const admin = await startAdminApi({ config, database: db, clock, log }).catch((error: unknown) => {
+      // Tessera serves without it; the CLI then opens the database itself, as before.
+      log.warn({ reason: error instanceof Error ? error.message : String(error) }, "admin socket not opened: the CLI cannot reach this Tessera");
+      return undefined as AdminApi | undefined;
+    });
 
     return {
       url: `http://localhost:${port}`,
       db,
       jobs,
       async close() {
+        await admin?.close();
         await jobs.stop();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,10 @@
 /**
  * What a command runs against: the configuration (read once, when a command first needs it)
- * and the database, opened with pending migrations applied — the same steps
- * `npm start` takes — only by commands that need it (key commands work on files alone),
- * and always closed again.
+ * and the database. Run by the `tessera` process, a command opens the database with pending
+ * migrations applied — the same steps `npm start` takes — only when it needs it (key
+ * commands work on files alone), and always closes it again. Run inside a running Tessera
+ * (the admin API, admin-api-server.ts), it uses that Tessera's open database and clock: the
+ * same handlers, so the same answers, without a second opener.
  */
 import type { Config } from "../config.js";
 import { openDatabase, type Database, applyMigrations } from "../db/index.js";
@@ -14,12 +16,19 @@ export interface CliContext {
   withDatabase<T>(run: (db: Database) => Promise<T>): Promise<T>;
 }
 
-export function createCliContext(readConfig: () => Config): CliContext {
+/** A running Tessera's database and clock, lent to the commands it runs for the admin API. */
+export interface CliHost {
+  database: Database;
+  clock: Clock;
+}
+
+export function createCliContext(readConfig: () => Config, host?: CliHost): CliContext {
   let config: Config | undefined;
   const context: CliContext = {
     config: () => (config ??= readConfig()),
-    clock: systemClock,
+    clock: host?.clock ?? systemClock,
     async withDatabase(run) {
+      if (host) return run(host.database);
       const db = await openDatabase(context.config().database);
       try {
         await applyMigrations(db.sql);

@@ -1,10 +1,10 @@
 /**
  * `tessera <group> <command>` (`npm run cli -- …`): the operator's CLI process. It reads the
- * settings from the environment, as `npm start` does, and leaves the exit code that
- * run-cli.ts answers.
+ * settings from the environment, as `npm start` does, and leaves the exit code that the
+ * command answered, whether a running Tessera ran it or this process did (operator-command.ts).
  */
 import "./quiet-runtime-warning.js";
 import { loadConfig } from "../config.js";
-import { runCli } from "./run-cli.js";
+import { runOperatorCommand } from "./operator-command.js";
 
-process.exitCode = await runCli(process.argv.slice(2), { config: loadConfig, stdout: process.stdout, stderr: process.stderr });
+process.exitCode = await runOperatorCommand(process.argv.slice(2), { config: loadConfig, stdout: process.stdout, stderr: process.stderr });

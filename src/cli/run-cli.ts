@@ -2,14 +2,15 @@
  * The operator's CLI as a function: composes the command groups, runs one command line and
  * turns every failure into one line on stderr and an exit code: 0 done, 1 the operation
  * failed or was refused, 2 the command line was wrong (nothing done). main.ts runs it with
- * the process's streams and environment; tests run it in-process with their own.
+ * the process's streams and environment (or sends the command line to a running Tessera,
+ * which runs it here too: admin-api-server.ts); tests run it in-process with their own.
  */
 import fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError, type Config } from "../config.js";
 import { registerClientCommands } from "./clients.js";
 import { registerJobCommands } from "./jobs.js";
-import { createCliContext } from "./context.js";
+import { createCliContext, type CliHost } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerOrgCommands } from "./orgs.js";
 import { registerResourceCommands } from "./resources.js";
@@ -27,8 +28,15 @@ export interface CliIo {
   stderr: TextSink;
 }
 
-function buildProgram(io: CliIo): Command {
-  const context = createCliContext(io.config);
+/** Where the command runs when a running Tessera runs it, and what it tells that Tessera. */
+export interface CliRunOptions {
+  host?: CliHost;
+  /** Told the command's name ("client create") once the command line parsed, before it runs. */
+  onCommand?: (name: string) => void;
+}
+
+function buildProgram(io: CliIo, options: CliRunOptions): Command {
+  const context = createCliContext(io.config, options.host);
   const program = new Command("tessera")
     .description("Operate Tessera: organisations, clients, resource servers, users, signing keys, terms of service and background jobs.\nSettings come from the environment, as for `npm start`.")
     .version(version)
@@ -47,13 +55,14 @@ function buildProgram(io: CliIo): Command {
   registerKeyCommands(program, context);
   registerTermsCommands(program, context);
   registerJobCommands(program, context);
+  program.hook("preAction", (_program, command) => options.onCommand?.(commandName(command)));
   return program;
 }
 
 /** Runs one command line (the arguments after `tessera`); answers the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, options: CliRunOptions = {}): Promise<number> {
   try {
-    await withOutput(io.stdout, () => buildProgram(io).parseAsync(argv, { from: "user" }));
+    await withOutput(io.stdout, () => buildProgram(io, options).parseAsync(argv, { from: "user" }));
     return 0;
   } catch (error) {
     return exitCodeFor(error, io.stderr);
@@ -68,6 +77,13 @@ function exitCodeFor(error: unknown, stderr: TextSink): number {
   const message = error instanceof Error ? error.message : String(error);
   stderr.write(`tessera: ${error instanceof CliError || error instanceof ConfigError ? message : lastLine(message)}\n`);
   return error instanceof CliError ? error.exitCode : 1;
+}
+
+/** The words that name a command, without its arguments: "client create". */
+function commandName(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) words.unshift(at.name());
+  return words.join(" ");
 }
 
 function oneLine(text: string): string {

@@ -16,6 +16,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createCliProvider } from "../../src/cli/cli-provider.js";
+import { runOperatorCommand } from "../../src/cli/operator-command.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { parseConfig } from "../../src/config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "../../src/db/database.js";
@@ -97,16 +98,7 @@ export async function cliWorkspace(options: { migrated?: boolean } = {}): Promis
       if (result.code !== 0) throw new Error(`tessera ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
-    runProcess: (...args: string[]) =>
-      new Promise<CliResult>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.once("error", reject);
-        child.once("close", (code) => resolve({ code, stdout, stderr }));
-      }),
+    runProcess: (...args: string[]) => runBinary(env, ...args),
     withDatabase,
     withProvider: (look) =>
       withDatabase(async (db) => {
@@ -140,4 +132,34 @@ export function expectOneLineError(result: CliResult, code: number, text: string
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Runs `tessera …` as operators do: src/cli/bin.mjs in a child process with these settings alone. */
+export function runBinary(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return new Promise<CliResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * `tessera …` as the binary runs it, in this process: sent to the Tessera running on the
+ * DATA_DIR of these settings when one answers on its admin socket, run here otherwise.
+ */
+export function operatorCli(env: Record<string, string | undefined>): (...args: string[]) => Promise<CliResult> {
+  return async (...args) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await runOperatorCommand(args, {
+      config: () => parseConfig(env),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return { code, stdout, stderr };
+  };
 }
