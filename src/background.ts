@@ -4,6 +4,7 @@
  * (src/schedules.ts). Adding background work is a handler in its room plus a line here.
  */
 import type { JWK } from "jose";
+import { passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
@@ -40,4 +41,9 @@ export async function defineBackgroundWork(
   subscribePush({ events, jobs, repo: push, clock, prisma });
 
   for (const schedule of schedules) jobs.schedule(schedule);
+}
+
+/** The accounts room's jobs, whose handlers are its services (built after the runner). */
+export function defineAccountWork(jobs: JobRunner, deps: { passwordReset: PasswordResetService }): void {
+  jobs.define(passwordResetRequested, passwordResetRequestHandler(deps.passwordReset));
 }

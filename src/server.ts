@@ -40,7 +40,7 @@ import { createEventLog, createJobRepository, createJobRunner, type JobRunner } 
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
 import { createPushRepository, createStreamService, mountSsfRoutes } from "./push/index.js";
-import { defineBackgroundWork } from "./background.js";
+import { defineAccountWork, defineBackgroundWork } from "./background.js";
 import {
   accountClient,
   createAdapterFactory,
@@ -109,7 +109,8 @@ export async function startTessera(
     const passwords = createPasswords(config.passwords);
     const accounts = createAccountService({ repo, confirmations, mail, events, passwords });
     const emails = createEmailService({ repo, confirmations, mail, events, clock });
-    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, clock, passwords, revokeAccess: revokeAccountAccess });
+    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, jobs, clock, passwords, revokeAccess: revokeAccountAccess });
+    defineAccountWork(jobs, { passwordReset });
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
     // Claims other rooms add under scopes of their own, one entry per room.

@@ -1,7 +1,7 @@
 export { standardClaims, claimsByScope } from "./claims.js";
 export type { ClaimContributor } from "./claim-contributor.js";
 export { createEmailService, EmailRuleError, type EmailService } from "./emails.js";
-export { createPasswordResetService, type PasswordResetService } from "./password-reset.js";
+export { createPasswordResetService, passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./password-reset.js";
 export { createAccountRepository, type AccountRepository } from "./repository.js";
 export { createAccountService, type AccountService } from "./service.js";
 export { createPasswords, type PasswordSettings, type Passwords } from "./password.js";

@@ -22,19 +22,28 @@
  * takeover still ends with the owner holding everything and the holder nothing.
  */
 import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
-import type { EventRecorder } from "../jobs/index.js";
-import { type Clock, FormError } from "../shared/index.js";
+import { exponentialDelay, jobType, type EventRecorder, type JobHandler, type JobQueue } from "../jobs/index.js";
+import { type Clock, FormError, type Logger } from "../shared/index.js";
 import { normalizeEmail } from "./normalize-email.js";
 import { emailProblem } from "./input-rules.js";
 import type { Passwords } from "./password.js";
 import type { AccountRepository } from "./repository.js";
 import type { MailSender } from "./types.js";
 
+/** How long after the answer the lookup runs (see `request`). */
+const requestDelayMs = 1000;
+
+export type PasswordResetRequest = { address: string; interactionUid: string | null };
+
+/** A reset link was asked for: the job that looks the address up and sends the link. */
+export const passwordResetRequested = jobType<PasswordResetRequest>("accounts.password-reset-requested");
+
 export function createPasswordResetService(deps: {
   repo: AccountRepository;
   confirmations: ConfirmationService;
   mail: MailSender;
   events: EventRecorder;
+  jobs: JobQueue;
   clock: Clock;
   passwords: Passwords;
   /** Revokes every session (but `keepSession`), grant and token of the account, in the given transaction. */
@@ -62,27 +71,42 @@ export function createPasswordResetService(deps: {
     /** The length rule, for the hint next to the new password's field. */
     passwordLength: deps.passwords.length,
 
+    /**
+     * Asking for a link does the same work whatever the address: check its shape and queue
+     * one job. Looking the address up, the per-account link limit, the link and the mail all
+     * happen in the job (`sendLink`), so neither the answer nor its time says whether the
+     * address has an account (ASVS 5.0 6.3.8; bench/account-enumeration.ts measures it).
+     */
     async request(input: string, context: { interactionUid?: string } = {}): Promise<{ address: string }> {
       const address = input.trim();
       const problem = emailProblem(address);
       if (problem) throw new FormError({ email: problem });
-      const owned = await repo.findOwnedEmail(normalizeEmail(address));
-      if (!owned) return { address };
-      // Too soon after the last link: say the same as always (a refusal would reveal that the
-      // address has an account); the earlier mail is still on its way.
-      const allowed = await confirmations.assertMaySend("password-reset", owned.accountId).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof TooManyLinksError) return false;
-          throw error;
-        },
-      );
-      if (!allowed) return { address };
+      // Due a moment later, not at once: run straight after the commit, the known address's
+      // heavier job would compete with this very answer for the process and the database.
+      const runAt = new Date(deps.clock.now().getTime() + requestDelayMs);
+      await repo.transaction((tx) => deps.jobs.enqueue(tx, passwordResetRequested, { address, interactionUid: context.interactionUid ?? null }, { runAt }));
+      return { address };
+    },
+
+    /** The job behind `request`: a link for the address's account, if it has one and may get another now. */
+    async sendLink(payload: PasswordResetRequest, log: Logger): Promise<void> {
+      const owned = await repo.findOwnedEmail(normalizeEmail(payload.address));
+      if (!owned) return;
       await repo.transaction(async (tx) => {
+        // One request at a time per account, so two at once cannot both pass the link limit.
+        await repo.lockUser(tx, owned.accountId);
+        try {
+          await confirmations.assertMaySend("password-reset", owned.accountId, tx);
+        } catch (error) {
+          // Too soon after the last link: the earlier mail is still on its way.
+          if (!(error instanceof TooManyLinksError)) throw error;
+          log.info({ accountId: owned.accountId }, "password reset link not sent: one was sent moments ago");
+          return;
+        }
         const link = await confirmations.create(tx, {
           intent: "password-reset",
           objectId: owned.accountId,
-          payload: { emailId: owned.emailId, interactionUid: context.interactionUid },
+          payload: { emailId: owned.emailId, interactionUid: payload.interactionUid ?? undefined },
         });
         await mail.enqueue(tx, {
           to: owned.address,
@@ -90,7 +114,6 @@ export function createPasswordResetService(deps: {
           variables: { name: owned.name, link: link.url, expiresIn: describeValidity("password-reset") },
         });
       });
-      return { address };
     },
 
     /**
@@ -114,3 +137,13 @@ export function createPasswordResetService(deps: {
 }
 
 export type PasswordResetService = ReturnType<typeof createPasswordResetService>;
+
+/** Retried like mail: the work is a lookup and a few writes, and the mail job retries on its own. */
+export function passwordResetRequestHandler(service: PasswordResetService): JobHandler<PasswordResetRequest> {
+  return {
+    maxAttempts: 8,
+    leaseSeconds: 60,
+    retryDelaySeconds: exponentialDelay(5),
+    run: (payload, { log }) => service.sendLink(payload, log),
+  };
+}

@@ -114,6 +114,11 @@ export function createAccountRepository(prisma: PrismaClient) {
       await tx.email.update({ where: { id: emailId }, data: { primary: true } });
     },
 
+    /** Holds the account's row until the transaction ends: work on one account in turn. */
+    async lockUser(tx: Tx, userId: string): Promise<void> {
+      await tx.$queryRaw`SELECT id FROM "user" WHERE id = ${userId} FOR UPDATE`;
+    },
+
     /** Stores `next` only while the stored hash is still `current`. */
     async replacePasswordHash(userId: string, current: string, next: string): Promise<void> {
       await prisma.user.updateMany({ where: { id: userId, passwordHash: current }, data: { passwordHash: next } });

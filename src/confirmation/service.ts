@@ -64,9 +64,9 @@ export function createConfirmationService(deps: { prisma: PrismaClient; clock: C
     },
 
     /** Throws TooManyLinksError when another link for this object would be one too many. */
-    async assertMaySend(intent: Intent, objectId: string): Promise<void> {
+    async assertMaySend(intent: Intent, objectId: string, db: Tx | PrismaClient = prisma): Promise<void> {
       const now = clock.now().getTime();
-      const recent = await prisma.confirmation.findMany({
+      const recent = await db.confirmation.findMany({
         where: { intent, objectId, createdAt: { gt: new Date(now - 3600_000) } },
         orderBy: { createdAt: "desc" },
         select: { createdAt: true },

@@ -12,6 +12,7 @@ import { userinfo } from "../support/code-exchange.js";
 import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
 import { h1Of } from "../support/page-text.js";
 import { signIn, signUp } from "../support/sign-up.js";
+import { jobsDone, passwordResetRequests } from "../support/jobs.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -114,7 +115,7 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   // The holder's own address is gone from the account: no reset through it.
   const mark = mailMark(tessera);
   expect((await holder.request("/password/forgot", { form: { email: holdersOwn } })).status).toBe(200);
-  await tessera.jobs.whenIdle();
+  await jobsDone(tessera, passwordResetRequests);
   expect(mailsSince(tessera, mark, holdersOwn)).toEqual([]);
   expect(await tessera.db.prisma.email.count({ where: { userId: account.id } })).toBe(1);
 
