@@ -13,6 +13,7 @@ import { createTransport, sendMail, sendMailHandler } from "./mail/index.js";
 import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
 import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
+import { purgeWalletChallenges, purgeWalletChallengesHandler } from "./wallet/index.js";
 import type { Clock } from "./shared/index.js";
 
 export async function defineBackgroundWork(
@@ -34,6 +35,7 @@ export async function defineBackgroundWork(
   );
   jobs.define(purgeExpiredArtefacts, purgeExpiredHandler(prisma, clock));
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
+  jobs.define(purgeWalletChallenges, purgeWalletChallengesHandler(prisma, clock));
   jobs.define(
     pushDelivery,
     pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, deps.jwks), issuer: config.issuer, production: config.env === "production", clock }),

@@ -86,6 +86,34 @@ const schema = z
     ARGON2_TIME_COST: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(20, "must be at most 20").default(2),
     /** argon2id lanes per hash (see ARGON2_MEMORY_KIB). */
     ARGON2_PARALLELISM: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(16, "must be at most 16").default(1),
+    /** Offer sign-in with an Ethereum wallet (Sign-In with Ethereum, EIP-4361) on the sign-in page and its JSON API. */
+    WALLET_LOGIN: flag.default(true),
+    /**
+     * Chain ids a wallet may sign in from, comma-separated (EIP-155: 1 is Ethereum mainnet).
+     * The account is the same on every chain; this only limits which networks are accepted.
+     */
+    WALLET_CHAIN_IDS: z
+      .string()
+      .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "must be chain ids separated by commas, e.g. 1,10,8453")
+      .default("1"),
+    /** Minutes a wallet challenge (the message to sign) stays valid; it can be used once. */
+    WALLET_CHALLENGE_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int().min(1).max(60).default(5),
+    /** Let people create an account by signing with a wallet. Off: the page says sign-up is closed. */
+    WALLET_SIGN_UP: flag.default(true),
+    /**
+     * What wallet sign-up asks for besides the signature: `name` and `email`, each
+     * `:required` or `:optional`, comma-separated; leave one out to not ask. An email given
+     * stays unverified until its confirmation link is used.
+     */
+    WALLET_SIGN_UP_FIELDS: z
+      .string()
+      .regex(/^\s*(name|email):(required|optional)\s*(,\s*(name|email):(required|optional)\s*)*$/, "must list name and/or email, each :required or :optional, e.g. name:required,email:optional")
+      .default("name:required,email:optional"),
+    /**
+     * An Ethereum JSON-RPC URL for the allowed chain, to verify smart-contract wallets
+     * (EIP-1271). Unset: only ordinary wallets (a private key's signature) can sign in.
+     */
+    WALLET_RPC_URL: z.url({ message: "must be an http(s) URL" }).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -127,6 +155,7 @@ export interface Config {
   demoClient: { enabled: boolean; secret: string };
   jobs: { pollSeconds: number };
   passwords: { minLength: number; argon2: { memoryCost: number; timeCost: number; parallelism: number } };
+  wallet: WalletConfig;
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
@@ -134,6 +163,26 @@ export interface Config {
     retryBaseSeconds: number;
     maxAttempts: number;
   };
+}
+
+export type FieldRule = "required" | "optional" | "off";
+
+export interface WalletConfig {
+  enabled: boolean;
+  chainIds: readonly number[];
+  challengeMinutes: number;
+  signUp: { enabled: boolean; fields: { name: FieldRule; email: FieldRule } };
+  /** Set: smart-contract wallets (EIP-1271) are verified through this RPC endpoint. */
+  rpcUrl: string | undefined;
+}
+
+function signUpFields(list: string): { name: FieldRule; email: FieldRule } {
+  const fields: { name: FieldRule; email: FieldRule } = { name: "off", email: "off" };
+  for (const entry of list.split(",")) {
+    const [field, rule] = entry.trim().split(":") as ["name" | "email", FieldRule];
+    fields[field] = rule;
+  }
+  return fields;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +227,13 @@ export function parseConfig(env: Env): Config {
     passwords: {
       minLength: parsed.PASSWORD_MIN_LENGTH,
       argon2: { memoryCost: parsed.ARGON2_MEMORY_KIB, timeCost: parsed.ARGON2_TIME_COST, parallelism: parsed.ARGON2_PARALLELISM },
+    },
+    wallet: {
+      enabled: parsed.WALLET_LOGIN,
+      chainIds: [...new Set(parsed.WALLET_CHAIN_IDS.split(",").map((id) => Number(id.trim())))],
+      challengeMinutes: parsed.WALLET_CHALLENGE_MINUTES,
+      signUp: { enabled: parsed.WALLET_SIGN_UP, fields: signUpFields(parsed.WALLET_SIGN_UP_FIELDS) },
+      rpcUrl: parsed.WALLET_RPC_URL,
     },
     mail: {
       from: parsed.MAIL_FROM,

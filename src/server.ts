@@ -36,6 +36,7 @@ import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
 import type { LoginMethod } from "./interactions/login-method.js";
 import { passwordLogin } from "./interactions/password/password-login.js";
+import { walletLogin } from "./interactions/wallet/wallet-login.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
@@ -59,6 +60,7 @@ import {
   waitingInteractionUid,
 } from "./oidc/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
+import { createWalletRepository, createWalletService, signatureCheck, walletAccountPanel } from "./wallet/index.js";
 import type { Logger } from "./shared/log.js";
 
 export interface Tessera {
@@ -134,10 +136,13 @@ export async function startTessera(
     mountHealthRoutes(edge, async () => {
       await db.sql.query("SELECT 1");
     });
+    const wallet = createWalletService({
+      repo: createWalletRepository(db.prisma), accounts, events, clock, issuer: config.issuer, settings: config.wallet, checkSignature: signatureCheck(config.wallet.rpcUrl),
+    });
     mountInteractionRoutes(edge, {
       provider, accounts, emails, terms, organisations, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
-      loginMethods: [passwordLogin({ accounts }), ...(options.loginMethods ?? [])],
+      loginMethods: [passwordLogin({ accounts }), ...(config.wallet.enabled ? [walletLogin({ wallet })] : []), ...(options.loginMethods ?? [])],
     });
     mountConfirmationRoutes(edge, confirmations, [
       ...emailConfirmationHandlers({
@@ -167,6 +172,7 @@ export async function startTessera(
       sessions: accountSessions(db.prisma, clock, events),
       scopeWords,
       clock,
+      panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],
     });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });

@@ -29,6 +29,25 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
+/** Creates the account and, when given, its primary address together: never one without the other. */
+async function createUser(tx: Tx, input: { name: string; address?: string; normalized?: string; passwordHash?: string }): Promise<{ account: Account; emailId?: string }> {
+  try {
+    const user = await tx.user.create({
+      data: {
+        name: input.name,
+        passwordHash: input.passwordHash ?? null,
+        ...(input.address &&
+          input.normalized && { emails: { create: { address: input.address, normalized: input.normalized, owned: input.normalized, primary: true } } }),
+      },
+      include: withPrimaryEmail,
+    });
+    return { account: toAccount(user), emailId: user.emails[0]?.id };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AddressTakenError();
+    throw error;
+  }
+}
+
 export function createAccountRepository(prisma: PrismaClient) {
   return {
     async findById(id: string, db: Tx | PrismaClient = prisma): Promise<Account | undefined> {
@@ -56,20 +75,19 @@ export function createAccountRepository(prisma: PrismaClient) {
 
     /** Creates the account and its primary address together: never one without the other. */
     async create(tx: Tx, input: { name: string; address: string; normalized: string; passwordHash: string }): Promise<{ account: Account; emailId: string }> {
-      try {
-        const user = await tx.user.create({
-          data: {
-            name: input.name,
-            passwordHash: input.passwordHash,
-            emails: { create: { address: input.address, normalized: input.normalized, owned: input.normalized, primary: true } },
-          },
-          include: withPrimaryEmail,
-        });
-        return { account: toAccount(user), emailId: user.emails[0]!.id };
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new AddressTakenError();
-        throw error;
-      }
+      const created = await createUser(tx, input);
+      return { account: created.account, emailId: created.emailId! };
+    },
+
+    /** An account proved another way (a wallet): no password, and an address only if one is given. */
+    createWithoutPassword(tx: Tx, input: { name: string; email?: { address: string; normalized: string } }): Promise<{ account: Account; emailId?: string }> {
+      return createUser(tx, { name: input.name, ...input.email });
+    },
+
+    /** Whether the account can sign in with email and password: it has a password and an address of its own. */
+    async canUsePassword(userId: string, db: Tx | PrismaClient = prisma): Promise<boolean> {
+      const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, emails: { where: { owned: { not: null } }, take: 1 } } });
+      return Boolean(user?.passwordHash && user.emails.length);
     },
 
     /** Answers undefined when the account already has the address (a concurrent add won). */

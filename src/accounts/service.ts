@@ -5,7 +5,7 @@
  * A successful sign-in whose stored hash was made with older argon2 parameters stores a
  * new hash with the current ones (password.ts).
  */
-import { describeValidity, type ConfirmationService } from "../confirmation/index.js";
+import { describeValidity, type ConfirmationService, type Tx } from "../confirmation/index.js";
 import type { EventRecorder } from "../jobs/index.js";
 import { FormError } from "../shared/index.js";
 import { emailProblem, nameProblem } from "./input-rules.js";
@@ -59,6 +59,41 @@ export function createAccountService(deps: { repo: AccountRepository; confirmati
         throw error;
       }
     },
+
+    /**
+     * An account proved by another login method (a wallet signature): no password. `email`,
+     * if given, is its primary address, unverified until the registration link (sent in the
+     * same transaction) is used, as for password sign-up. `attach` records the method's own
+     * credential in that transaction, so the account never exists without it.
+     */
+    async registerWithoutPassword(input: { name: string; email?: string }, attach: (tx: Tx, accountId: string) => Promise<void>): Promise<Account> {
+      const name = input.name.trim();
+      const address = input.email?.trim() || undefined;
+      const problems: Record<string, string> = {};
+      const nameIssue = nameProblem(name);
+      if (nameIssue) problems.name = nameIssue;
+      const emailIssue = address === undefined ? undefined : emailProblem(address);
+      if (emailIssue) problems.email = emailIssue;
+      if (Object.keys(problems).length) throw new FormError(problems);
+      try {
+        return await repo.transaction(async (tx) => {
+          const created = await repo.createWithoutPassword(tx, { name, email: address ? { address, normalized: normalizeEmail(address) } : undefined });
+          if (address && created.emailId) {
+            const link = await confirmations.create(tx, { intent: "registration", objectId: created.emailId });
+            await mail.enqueue(tx, { to: address, template: "registration", variables: { name, link: link.url, expiresIn: describeValidity("registration") } });
+          }
+          await events.record(tx, { type: "account.registered", accountId: created.account.id, ...(address && { email: address }) });
+          await attach(tx, created.account.id);
+          return created.account;
+        });
+      } catch (error) {
+        if (error instanceof AddressTakenError) throw new FormError({ email: "An account with this email already exists. Sign in instead." }, 409);
+        throw error;
+      }
+    },
+
+    /** Whether the account can also sign in with email and password (so another method may be removed). */
+    canUsePassword: (accountId: string, tx?: Tx) => repo.canUsePassword(accountId, tx),
 
     /** Answers the account, or one error for both unknown email and wrong password. */
     async authenticate(email: string, password: string): Promise<Account> {

@@ -5,7 +5,7 @@
  */
 import type Provider from "oidc-provider";
 import { pathTo } from "../http/edge/index.js";
-import type { InteractionContext, InteractionDetails } from "./interaction.js";
+import type { InteractionContext, InteractionDetails, InteractionRequest } from "./interaction.js";
 import { interactionPaths } from "./paths.js";
 
 export type InteractionResult = Parameters<Provider["interactionResult"]>[2];
@@ -26,6 +26,14 @@ export async function finishInteraction(provider: Provider, ctx: InteractionCont
 /** The one way a login method finishes: the interaction ends with a login for the account. */
 export function finishLogin(provider: Provider, ctx: InteractionContext, accountId: string): Promise<void> {
   return finishInteraction(provider, ctx, { login: { accountId } });
+}
+
+/**
+ * finishLogin for a JSON API: the same result, but the caller gets the URL where the browser
+ * continues (the provider's resume endpoint for this interaction, never one the caller chose).
+ */
+export function loginResult(provider: Provider, ctx: InteractionRequest, accountId: string): Promise<string> {
+  return provider.interactionResult(ctx.req, ctx.res, { login: { accountId } }, { mergeWithLastSubmission: false });
 }
 
 /** A replayed or out-of-order post: show the step the interaction is really at. */

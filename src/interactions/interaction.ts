@@ -16,9 +16,11 @@ export interface InteractionState {
 }
 export type InteractionContext = PageContext<InteractionState>;
 export type InteractionRouter = PageRouter<InteractionState>;
+/** What loading the interaction needs of a request: a page's or a login method's JSON API's. */
+export type InteractionRequest = Pick<InteractionContext, "req" | "res" | "params"> & { state: InteractionState };
 
 /** The request's interaction, loaded once per request. */
-export async function loadInteraction(provider: Provider, ctx: InteractionContext): Promise<InteractionDetails> {
+export async function loadInteraction(provider: Provider, ctx: InteractionRequest): Promise<InteractionDetails> {
   if (ctx.state.interaction) return ctx.state.interaction;
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound("interaction uid does not match its cookie");

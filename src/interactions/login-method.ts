@@ -6,8 +6,8 @@
  * the composition root passes to mountInteractionRoutes.
  */
 import type Provider from "oidc-provider";
-import type { Paths, RefusedForm } from "../http/edge/index.js";
-import type { InteractionContext, InteractionDetails, InteractionRouter } from "./interaction.js";
+import type { ApiRouter, Paths, RefusedForm } from "../http/edge/index.js";
+import type { InteractionContext, InteractionDetails, InteractionRequest, InteractionRouter } from "./interaction.js";
 
 /**
  * The method's part of the login page: a view under views/ rendered with these locals.
@@ -21,10 +21,12 @@ export interface LoginPanel {
 
 export interface LoginKit {
   provider: Provider;
-  /** The request's interaction (loaded once). */
-  interaction(ctx: InteractionContext): Promise<InteractionDetails>;
+  /** The request's interaction (loaded once), for a page or a JSON API request alike. */
+  interaction(ctx: InteractionRequest): Promise<InteractionDetails>;
   /** Ends the interaction with a login for the account: the one way a method finishes. */
   finishLogin(ctx: InteractionContext, accountId: string): Promise<void>;
+  /** finishLogin for a JSON API: answers the URL where the browser continues the authorization. */
+  loginResult(ctx: InteractionRequest, accountId: string): Promise<string>;
   /** Shows the login page again, this method's panel with what it refused. */
   showLogin(ctx: InteractionContext, details: InteractionDetails, refused: { method: string } & RefusedForm): Promise<void>;
   /** Renders a page of the method's own in the sign-in layout (uid and application included). */
@@ -40,4 +42,6 @@ export interface LoginMethod {
   panel(ctx: InteractionContext, details: InteractionDetails, refused?: RefusedForm): Promise<LoginPanel>;
   /** Adds the method's routes to a page router of its own. */
   mount(router: InteractionRouter, kit: LoginKit): void;
+  /** Adds the method's JSON API for script-driven front ends, if it has one, to an API router of its own. */
+  mountApi?(router: ApiRouter, kit: LoginKit): void;
 }

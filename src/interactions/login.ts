@@ -3,14 +3,15 @@
  * order given; each method handles its own forms and ends with the shared finishLogin.
  */
 import type Provider from "oidc-provider";
-import type { RefusedForm } from "../http/edge/index.js";
-import { finishLogin } from "./finish.js";
+import type { ApiRouter, RefusedForm } from "../http/edge/index.js";
+import { finishLogin, loginResult } from "./finish.js";
 import { loadInteraction, type InteractionContext, type InteractionDetails, type InteractionRouter } from "./interaction.js";
 import type { LoginKit, LoginMethod } from "./login-method.js";
 import { renderStep, type SignInStep } from "./step.js";
 
 export function loginStep(deps: { provider: Provider; methods: readonly LoginMethod[] }): SignInStep & {
   mountMethod(router: InteractionRouter, method: LoginMethod): void;
+  mountMethodApi(router: ApiRouter, method: LoginMethod): void;
 } {
   const { provider, methods } = deps;
 
@@ -23,6 +24,7 @@ export function loginStep(deps: { provider: Provider; methods: readonly LoginMet
     provider,
     interaction: (ctx) => loadInteraction(provider, ctx),
     finishLogin: (ctx, accountId) => finishLogin(provider, ctx, accountId),
+    loginResult: (ctx, accountId) => loginResult(provider, ctx, accountId),
     showLogin,
     render: (ctx, details, page, locals) => renderStep(ctx, provider, details, page, locals),
   };
@@ -31,5 +33,6 @@ export function loginStep(deps: { provider: Provider; methods: readonly LoginMet
     prompt: "login",
     show: (ctx, details) => showLogin(ctx, details),
     mountMethod: (router, method) => method.mount(router, kit),
+    mountMethodApi: (router, method) => method.mountApi?.(router, kit),
   };
 }

@@ -55,5 +55,8 @@ export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void 
 
   for (const step of steps) step.mount?.(router);
   // Each login method on a router of its own, so its paths reach views under its name.
-  for (const method of deps.loginMethods) login.mountMethod(edge.pages<InteractionState>(method.name, method.paths), method);
+  for (const method of deps.loginMethods) {
+    login.mountMethod(edge.pages<InteractionState>(method.name, method.paths), method);
+    if (method.mountApi) login.mountMethodApi(edge.api(), method);
+  }
 }

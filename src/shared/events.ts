@@ -5,7 +5,8 @@
  * after the change; nothing secret (no password, hash, token or link) is ever part of one.
  */
 export type DomainEvent =
-  | { type: "account.registered"; accountId: string; email: string }
+  /** `email` is absent for an account made with a wallet and no address. */
+  | { type: "account.registered"; accountId: string; email?: string }
   | { type: "account.name-changed"; accountId: string; name: string }
   | { type: "account.primary-email-changed"; accountId: string; email: string; emailVerified: boolean }
   | { type: "account.email-added"; accountId: string; email: string }
@@ -17,6 +18,9 @@ export type DomainEvent =
   | { type: "account.organisation-consent-given"; accountId: string; organisationId: string }
   | { type: "account.organisation-consent-withdrawn"; accountId: string; organisationId: string }
   | { type: "account.application-revoked"; accountId: string; clientId: string }
+  /** A wallet (EIP-55 address) that signs in to the account was added or removed. */
+  | { type: "account.wallet-linked"; accountId: string; address: string }
+  | { type: "account.wallet-unlinked"; accountId: string; address: string }
   /**
    * `clientIds`: the clients connected to the account when it went (signed in to, holding
    * a grant, consent not withdrawn), captured in the deleting transaction because the

@@ -2,11 +2,11 @@
  * Renders /account: every panel's view-model from the services and ports, so each route
  * only says what changed (a notice, or errors with the input to keep).
  */
-import { renderPage, type FieldErrors, type PageContext } from "../../http/edge/index.js";
+import { renderPage, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
 import type { ScopeWords } from "../scope-words.js";
 import type { AccountService } from "../service.js";
-import type { AccountSessions, ConnectedApplications, OrganisationConsents } from "./account-ports.js";
+import type { AccountPageState, AccountPanel, AccountSessions, ConnectedApplications, OrganisationConsents } from "./account-ports.js";
 import { printDay, printMoment } from "./dates.js";
 import type { SignedInSession } from "./session.js";
 
@@ -19,16 +19,10 @@ export interface AccountPageDeps {
   sessions: AccountSessions;
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
+  /** Panels other rooms add, shown after the password panel. */
+  panels?: readonly AccountPanel[];
 }
 
-export interface AccountPageState {
-  notice?: string;
-  /** Messages by field name: `name` (profile) or `email` (add an address). */
-  errors?: FieldErrors;
-  /** The submitted values to show again next to their errors. */
-  newEmail?: string;
-  name?: string;
-}
 
 /** Only http(s) links are printed: an operator's typo must not become a javascript: link. */
 function webLink(url: string | undefined): string | undefined {
@@ -39,7 +33,8 @@ export function accountPage(deps: AccountPageDeps) {
   return async function render(ctx: PageContext, accountId: string, state: AccountPageState = {}) {
     const account = await deps.accounts.findById(accountId);
     if (!account) return ctx.redirect(deps.session.signInUrl);
-    const [emails, consents, applications, sessions] = await Promise.all([
+    const [panels, emails, consents, applications, sessions] = await Promise.all([
+      Promise.all((deps.panels ?? []).map(async (panel) => ({ view: panel.view, locals: await panel.locals(accountId) }))),
       deps.emails.list(accountId),
       deps.organisations.listConsents(accountId),
       deps.applications.list(accountId),
@@ -49,6 +44,7 @@ export function accountPage(deps: AccountPageDeps) {
       title: "Your account",
       account,
       emails,
+      panels,
       organisations: consents.map(({ organisation, grantedAt }) => ({
         id: organisation.id,
         name: organisation.name,

@@ -2,8 +2,10 @@
  * What the account page shows and changes outside the accounts room: consents kept by the
  * organisations room, and grants and sessions kept in the provider's table. The composition
  * root passes the implementations (orgs' repository, oidc/grants.ts, oidc/account-sessions.ts),
- * so accounts import neither room.
+ * so accounts import neither room. Other rooms add panels of their own (AccountPanel).
  */
+import type { FieldErrors } from "../../http/edge/index.js";
+import type { AccountContext, AccountRouter } from "./signed-in.js";
 
 export interface OrganisationConsents {
   /** The organisations the user currently shares data with (withdrawn consents left out). */
@@ -25,4 +27,27 @@ export interface AccountSessions {
   list(accountId: string, currentId?: string): Promise<Array<{ handle: string; signedInAt: Date; current: boolean; applications: string[] }>>;
   /** Signs the session out; answers whether there was one. */
   end(accountId: string, handle: string): Promise<boolean>;
+}
+
+export interface AccountPageState {
+  notice?: string;
+  /** Messages by field name: `name` (profile) or `email` (add an address). */
+  errors?: FieldErrors;
+  /** The submitted values to show again next to their errors. */
+  newEmail?: string;
+  name?: string;
+}
+
+/** Shows the account page, with a notice or refused fields. */
+export type AccountPageRenderer = (ctx: AccountContext, accountId: string, state?: AccountPageState) => Promise<void>;
+
+/**
+ * A part of the account page another room keeps (wallets, …): its view (rendered with its
+ * locals and the page's), and its own routes on the signed-in /account router, which may
+ * answer with the page itself.
+ */
+export interface AccountPanel {
+  view: string;
+  locals(accountId: string): Promise<Record<string, unknown>>;
+  mount?(router: AccountRouter, page: AccountPageRenderer): void;
 }

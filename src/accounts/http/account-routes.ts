@@ -129,5 +129,6 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
     });
   });
 
+  for (const panel of deps.panels ?? []) panel.mount?.(router, page);
   addDeletionRoutes(router, { path: accountPaths.deleteAccount, profile: deps.profile, accounts: deps.accounts, signOutUrl: deps.session.signOutUrl });
 }

@@ -8,3 +8,4 @@ export { webhookBodyLimit, type WebhookContext, type WebhookRouter, type Webhook
 export { pathTo, type Paths } from "./paths.js";
 export { renderPage, type Layout } from "./render.js";
 export { containsNul, nulMessage, refuseNulInBody } from "./nul.js";
+export { sameOriginForms } from "./same-origin-forms.js";
