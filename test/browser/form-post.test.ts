@@ -11,9 +11,10 @@ import { startTestTessera, type TestTessera } from "../support/tessera.js";
 let tessera: TestTessera;
 let browser: TestBrowser;
 
+// Tessera and Chromium starting side by side: more than the default hook timeout on a busy machine.
 beforeAll(async () => {
   [tessera, browser] = await Promise.all([startTestTessera(), startBrowser()]);
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await tessera?.close();
@@ -50,4 +51,4 @@ test("the form_post page submits itself to the relying party, and the CSP blocks
   expect(fields.get("code")).toBeTruthy();
   expect(await watcher.take()).toEqual([]);
   await context.close();
-});
+}, 120_000);
