@@ -14,10 +14,11 @@
  * owner, so beyond the revocation above:
  * - the address becomes confirmed (the link proved it) and the account's primary;
  * - every other address on the account is removed, confirmed or not: the holder could
- *   have added one of their own and would reset the password through it to come back.
- * The holder cannot have done more: account pages (where addresses are added and the
- * primary switched) ask for a confirmed address first (src/oidc/account-client.ts). We
- * chose this over refusing tokens to every unconfirmed account because applications that
+ *   have added one of their own, confirmed it (even made it primary) and would reset the
+ *   password through it to come back.
+ * The reset link goes to the address that was asked for, so the holder's switch of the
+ * primary does not keep the owner out: any address the account registered with stays the
+ * account's (`owned`) and can ask for a link. We chose this over refusing tokens to every unconfirmed account because applications that
  * do not need a verified address keep working for people who confirm later, while the
  * takeover still ends with the owner holding everything and the holder nothing.
  */

@@ -2,10 +2,6 @@
  * Tessera's own account pages sign users in like any relying party, through a built-in
  * first-party client that asks for nothing (response_type=none): the visit only needs the
  * provider session that the sign-in leaves behind.
- * It asks for a confirmed address: the account pages add addresses and switch the primary
- * one, and someone holding an address they never confirmed must not attach an address of
- * their own to the account (they would reset the password through it after the owner took
- * the account back; see src/accounts/password-reset.ts).
  */
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
@@ -35,8 +31,8 @@ export async function seedAccountClient(prisma: PrismaClient, issuer: string): P
   };
   await prisma.client.upsert({
     where: { id: accountClientId },
-    create: { id: accountClientId, metadata, firstParty: true, requireVerifiedEmail: true },
-    update: { metadata, firstParty: true, requireVerifiedEmail: true },
+    create: { id: accountClientId, metadata, firstParty: true },
+    update: { metadata, firstParty: true },
   });
 }
 

@@ -3,10 +3,11 @@
  * (introspection inactive, userinfo 401, refresh invalid_grant, an unredeemed code
  * refused). And the takeover of an address held before its owner arrives is impossible:
  * someone registers another person's address, never confirms it, signs in to an
- * application that does not ask for a verified address; the owner resets the password and
- * the holder is left with nothing.
+ * application that does not ask for a verified address, even adds and confirms an address
+ * of their own; the owner resets the password and the holder is left with nothing.
  */
-import { authorize, BrowserSession, newPerson, type Person } from "../support/browser-session.js";
+import { openAccount, rowFor } from "../support/account-page.js";
+import { authorize, BrowserSession, confirmByMail, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { userinfo } from "../support/code-exchange.js";
 import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
@@ -96,13 +97,17 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   const before = await userinfo(tessera, tokens.access);
   expect(before.claims).toMatchObject({ email: owner.email, email_verified: false, name: "Not The Owner" });
 
-  // The account pages want a confirmed address first: no address of the holder's own can be added.
-  expect(h1Of((await holder.follow("/account")).body)).toBe("Confirm your email");
-
-  // An address the holder attached anyway (an account from before that rule) is no way back.
-  const account = await tessera.db.prisma.user.findFirstOrThrow({ where: { emails: { some: { normalized: owner.email.toLowerCase() } } } });
+  // The holder adds an address of their own, confirms it and makes it primary: a way back
+  // in once the owner resets the password, were it left on the account.
   const holdersOwn = `holder.${Date.now()}@example.test`;
-  await tessera.db.prisma.email.create({ data: { userId: account.id, address: holdersOwn, normalized: holdersOwn, owned: holdersOwn, verifiedAt: new Date() } });
+  await openAccount(holder);
+  expect((await holder.request("/account/emails", { form: { email: holdersOwn } })).status).toBe(200);
+  await confirmByMail(holder, tessera.mailbox, holdersOwn);
+  const row = rowFor((await openAccount(holder)).body, holdersOwn);
+  expect((await holder.request(`/account/emails/${row!.id}/primary`, { form: {} })).status).toBe(200);
+  const later = await tokensFor(holder, held, true);
+  expect((await userinfo(tessera, later.access)).claims).toMatchObject({ email: holdersOwn, email_verified: true });
+  const account = await tessera.db.prisma.user.findFirstOrThrow({ where: { emails: { some: { normalized: owner.email.toLowerCase() } } } });
 
   // The owner proves the mailbox with a reset and takes the account.
   const ownerBrowser = new BrowserSession(tessera.issuer);
@@ -110,8 +115,10 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
 
   // The holder's tokens, session and password are dead.
   await expectDead(tokens);
+  await expectDead(later);
   expect(h1Of((await holder.follow(authorizeUrl())).body)).toBe("Sign in");
   expect((await signIn(tessera, owner.email, held.password)).hop.status).toBe(401);
+  expect((await signIn(tessera, holdersOwn, held.password)).hop.status).toBe(401);
   // The holder's own address is gone from the account: no reset through it.
   const mark = mailMark(tessera);
   expect((await holder.request("/password/forgot", { form: { email: holdersOwn } })).status).toBe(200);

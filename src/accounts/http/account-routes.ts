@@ -1,8 +1,7 @@
 /**
  * /account — the signed-in user's own page ("default" layout): their name, addresses, the
  * organisations and applications they share data with, their sessions, and the way out
- * (account-deletion-routes.ts). Visitors without a session, or whose address is not
- * confirmed yet, are sent to sign in first.
+ * (account-deletion-routes.ts). Visitors without a session are sent to sign in first.
  * Every change is a form POST on the browser-pages edge that answers with the page itself:
  * a notice on success, or the message next to its field.
  */
@@ -41,12 +40,7 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
 
   router.use(async (ctx, next) => {
     const accountId = await deps.session.accountId(ctx);
-    // A session whose address was never confirmed goes through the sign-in too, where the
-    // account client (it requires a verified address) asks to confirm it: whoever holds an
-    // address they never proved must not add addresses or switch the primary one, or they
-    // could come back through their own after the owner takes the account (password-reset.ts).
-    const confirmed = accountId ? (await deps.accounts.findById(accountId))?.primaryEmail?.verified : false;
-    if (!accountId || !confirmed) {
+    if (!accountId) {
       ctx.status = 303;
       return ctx.redirect(deps.session.signInUrl);
     }
