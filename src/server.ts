@@ -60,7 +60,7 @@ import {
   waitingInteractionUid,
 } from "./oidc/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
-import { createWalletRepository, createWalletService, signatureCheck, walletAccountPanel } from "./wallet/index.js";
+import { createWalletRepository, createWalletService, signatureCheck, unlinkAllWallets, walletAccountPanel } from "./wallet/index.js";
 import type { Logger } from "./shared/log.js";
 
 export interface Tessera {
@@ -111,7 +111,12 @@ export async function startTessera(
     const passwords = createPasswords(config.passwords);
     const accounts = createAccountService({ repo, confirmations, mail, events, passwords });
     const emails = createEmailService({ repo, confirmations, mail, events, clock });
-    const passwordReset = createPasswordResetService({ repo, confirmations, mail, events, jobs, clock, passwords, revokeAccess: revokeAccountAccess });
+    const walletRepo = createWalletRepository(db.prisma);
+    const passwordReset = createPasswordResetService({
+      repo, confirmations, mail, events, jobs, clock, passwords,
+      revokeAccess: revokeAccountAccess,
+      dropOtherSignIns: unlinkAllWallets({ repo: walletRepo, events }),
+    });
     defineAccountWork(jobs, { passwordReset });
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
@@ -137,7 +142,7 @@ export async function startTessera(
       await db.sql.query("SELECT 1");
     });
     const wallet = createWalletService({
-      repo: createWalletRepository(db.prisma), accounts, events, clock, issuer: config.issuer, settings: config.wallet, checkSignature: signatureCheck(config.wallet.rpcUrl),
+      repo: walletRepo, accounts, events, clock, issuer: config.issuer, settings: config.wallet, checkSignature: signatureCheck(config.wallet.rpcUrl),
     });
     mountInteractionRoutes(edge, {
       provider, accounts, emails, terms, organisations, clock, scopeWords,

@@ -15,7 +15,8 @@
  * - the address becomes confirmed (the link proved it) and the account's primary;
  * - every other address on the account is removed, confirmed or not: the holder could
  *   have added one of their own, confirmed it (even made it primary) and would reset the
- *   password through it to come back.
+ *   password through it to come back; every linked wallet is unlinked, for the same
+ *   reason (a wallet sign-up may give an address it never confirms).
  * The reset link goes to the address that was asked for, so the holder's switch of the
  * primary does not keep the owner out: any address the account registered with stays the
  * account's (`owned`) and can ask for a link. We chose this over refusing tokens to every unconfirmed account because applications that
@@ -47,6 +48,11 @@ export function createPasswordResetService(deps: {
   jobs: JobQueue;
   clock: Clock;
   passwords: Passwords;
+  /**
+   * Removes the account's other ways to sign in (linked wallets), in the given transaction:
+   * called when the owner of a never-confirmed address takes the account (see above).
+   */
+  dropOtherSignIns: (tx: Tx, accountId: string) => Promise<void>;
   /** Revokes every session (but `keepSession`), grant and token of the account, in the given transaction. */
   revokeAccess: (tx: Tx, accountId: string, keepSession?: string) => Promise<void>;
 }) {
@@ -64,6 +70,7 @@ export function createPasswordResetService(deps: {
       await repo.deleteEmail(tx, other.id);
       await deps.events.record(tx, { type: "account.email-removed", accountId, email: other.address });
     }
+    await deps.dropOtherSignIns(tx, accountId);
     await repo.makePrimary(tx, accountId, emailId);
     await deps.events.record(tx, { type: "account.primary-email-changed", accountId, email: email.address, emailVerified: true });
   }

@@ -21,6 +21,7 @@ import { FormError, type Clock } from "../shared/index.js";
 import { checksummed, shortAddress } from "./address.js";
 import { WalletError } from "./errors.js";
 import { WalletTakenError, type WalletRepository } from "./repository.js";
+import type { Tx } from "../confirmation/index.js";
 import type { SignatureCheck } from "./signature.js";
 import { challengeMessage, checkMessage, nonceOf, siteOf } from "./siwe.js";
 
@@ -193,3 +194,18 @@ export function createWalletService(deps: {
 }
 
 export type WalletService = ReturnType<typeof createWalletService>;
+
+/**
+ * Unlinks every wallet of the account, in the caller's transaction: when the owner of the
+ * account's never-confirmed address proves it with a password reset, whoever held the
+ * account until then must not keep a wallet that signs in to it
+ * (src/accounts/password-reset.ts).
+ */
+export function unlinkAllWallets(deps: { repo: WalletRepository; events: EventRecorder }) {
+  return async (tx: Tx, accountId: string): Promise<void> => {
+    for (const wallet of await deps.repo.list(accountId, tx)) {
+      await deps.repo.unlink(tx, accountId, wallet.address);
+      await deps.events.record(tx, { type: "account.wallet-unlinked", accountId, address: wallet.address });
+    }
+  };
+}

@@ -108,6 +108,10 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   const later = await tokensFor(holder, held, true);
   expect((await userinfo(tessera, later.access)).claims).toMatchObject({ email: holdersOwn, email_verified: true });
   const account = await tessera.db.prisma.user.findFirstOrThrow({ where: { emails: { some: { normalized: owner.email.toLowerCase() } } } });
+  // And a wallet of theirs signs in to the account too (a wallet sign-up gives an address
+  // without confirming it).
+  const wallet = "0x52908400098527886E0F7030069857D2E4169EE7";
+  await tessera.db.prisma.walletAddress.create({ data: { normalized: wallet.toLowerCase(), address: wallet, userId: account.id, createdAt: new Date() } });
 
   // The owner proves the mailbox with a reset and takes the account.
   const ownerBrowser = new BrowserSession(tessera.issuer);
@@ -125,6 +129,7 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   await jobsDone(tessera, passwordResetRequests);
   expect(mailsSince(tessera, mark, holdersOwn)).toEqual([]);
   expect(await tessera.db.prisma.email.count({ where: { userId: account.id } })).toBe(1);
+  expect(await tessera.db.prisma.walletAddress.count({ where: { userId: account.id } })).toBe(0);
 
   // The owner signs in with the new password; the address now counts as confirmed.
   const mine = await tokensFor(ownerBrowser, owner, true);
