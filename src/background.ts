@@ -9,12 +9,12 @@ import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
 import type { EventLog, JobRunner } from "./jobs/index.js";
-import { createTransport, sendMail, sendMailHandler } from "./mail/index.js";
+import { createTransport, defaultMailBrand, sendMail, sendMailHandler, type MailBrand } from "./mail/index.js";
 import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
 import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
 import { purgeWalletChallenges, purgeWalletChallengesHandler } from "./wallet/index.js";
-import type { Clock } from "./shared/index.js";
+import { readableOn, type Clock } from "./shared/index.js";
 
 export async function defineBackgroundWork(
   jobs: JobRunner,
@@ -31,6 +31,7 @@ export async function defineBackgroundWork(
       retryBaseSeconds: config.mail.retryBaseSeconds,
       maxAttempts: config.mail.maxAttempts,
       outbox: config.mail.transport.kind === "outbox",
+      brand: mailBrand(config),
     }),
   );
   jobs.define(purgeExpiredArtefacts, purgeExpiredHandler(prisma, clock));
@@ -48,4 +49,16 @@ export async function defineBackgroundWork(
 /** The accounts room's jobs, whose handlers are its services (built after the runner). */
 export function defineAccountWork(jobs: JobRunner, deps: { passwordReset: PasswordResetService }): void {
   jobs.define(passwordResetRequested, passwordResetRequestHandler(deps.passwordReset));
+}
+
+/** The brand as mails show it: colours written inline must read on the mail's white card. */
+function mailBrand(config: Config): MailBrand {
+  const { brand } = config;
+  return {
+    name: brand.name,
+    color: brand.primaryColor ? readableOn(brand.primaryColor, "#ffffff", "#000000") : defaultMailBrand.color,
+    // A logo file is served by Tessera itself (src/http/brand.ts); mails need its absolute URL.
+    logoUrl: brand.logo?.kind === "url" ? brand.logo.url : brand.logo && `${config.issuer}/brand/logo`,
+    supportUrl: brand.supportUrl,
+  };
 }

@@ -27,6 +27,11 @@ test.each([
   [{ NODE_ENV: "production", ISSUER: "https://id.example.com" }, "SMTP_URL is required in production"],
   [{ SMTP_URL: "mail.example.com" }, "SMTP_URL"],
   [{ NODE_ENV: "production", ISSUER: "http://id.example.com" }, "ISSUER must use https"],
+  [{ BRAND_PRIMARY_COLOR: "purple" }, "BRAND_PRIMARY_COLOR must be a hex colour"],
+  [{ BRAND_PRIMARY_COLOR: "#12345" }, "BRAND_PRIMARY_COLOR must be a hex colour"],
+  [{ BRAND_LOGO: "http://cdn.example.com/logo.png" }, "BRAND_LOGO must be an https URL"],
+  [{ BRAND_LOGO: "logo.gif" }, "BRAND_LOGO must name an .svg, .png, .jpg or .webp file"],
+  [{ BRAND_SUPPORT_URL: "javascript:alert(1)" }, "BRAND_SUPPORT_URL must be an https:// or mailto: URL"],
   [{ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail" }, "TRUST_PROXY must be true in production with an https ISSUER"],
   [{ NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", TRUST_PROXY: "false" }, "TRUST_PROXY must be true"],
 ])("a malformed setting %j stops start-up naming %s", (env, named) => {
@@ -38,4 +43,11 @@ test("production turns the demo client off unless asked for", () => {
   const production = { NODE_ENV: "production", ISSUER: "https://id.example.com", SMTP_URL: "smtp://mail", TRUST_PROXY: "true" };
   expect(parseConfig(production).demoClient.enabled).toBe(false);
   expect(parseConfig({ ...production, DEMO_CLIENT: "true" }).demoClient.enabled).toBe(true);
+});
+
+test("brand settings: the name, a colour in one spelling, a logo URL or file", () => {
+  expect(parseConfig({}).brand).toEqual({ name: "Tessera", logo: undefined, primaryColor: undefined, supportUrl: undefined });
+  const brand = parseConfig({ BRAND_NAME: "Acme ID", BRAND_PRIMARY_COLOR: "#A1B", BRAND_LOGO: "https://cdn.example.com/acme.svg", BRAND_SUPPORT_URL: "mailto:help@acme.example" }).brand;
+  expect(brand).toEqual({ name: "Acme ID", logo: { kind: "url", url: "https://cdn.example.com/acme.svg" }, primaryColor: "#aa11bb", supportUrl: "mailto:help@acme.example" });
+  expect(parseConfig({ BRAND_LOGO: "public/assets/favicon.svg" }).brand.logo).toEqual({ kind: "file", file: path.resolve("public/assets/favicon.svg"), contentType: "image/svg+xml" });
 });

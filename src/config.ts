@@ -3,6 +3,7 @@
  * and checked once at start; a missing or malformed one stops start-up with a message that
  * names it. Each option's comment gives its default and why.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -114,6 +115,24 @@ const schema = z
      * (EIP-1271). Unset: only ordinary wallets (a private key's signature) can sign in.
      */
     WALLET_RPC_URL: z.url({ message: "must be an http(s) URL" }).optional(),
+    /** The product name in every page's header and title and in every mail. */
+    BRAND_NAME: z.string().trim().min(1).max(60, "must be at most 60 characters").default("Tessera"),
+    /**
+     * The logo in every page's header and every mail: an https URL, or the path of an SVG,
+     * PNG, JPEG or WebP file that Tessera serves itself at /brand/logo. Unset: Tessera's mark.
+     */
+    BRAND_LOGO: z.string().trim().min(1).optional(),
+    /**
+     * The main colour (buttons, links) as a hex colour such as #7a1f5c. Where it is too light
+     * (or, in dark mode, too dark) for readable text, pages use a darker (lighter) shade of
+     * it, so contrast stays at WCAG AA's 4.5:1. Unset: Tessera's green.
+     */
+    BRAND_PRIMARY_COLOR: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour such as #7a1f5c")
+      .optional(),
+    /** Where people get help (https or mailto: URL), linked at the foot of every page and mail. Unset: no link. */
+    BRAND_SUPPORT_URL: z.string().trim().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -135,7 +154,24 @@ const schema = z
         message: "must be true in production with an https ISSUER: run Tessera behind the TLS-terminating proxy that serves ISSUER, and set TRUST_PROXY=true",
       });
     }
+    const logoProblem = env.BRAND_LOGO === undefined ? undefined : brandLogoProblem(env.BRAND_LOGO);
+    if (logoProblem) ctx.addIssue({ code: "custom", path: ["BRAND_LOGO"], message: logoProblem });
+    if (env.BRAND_SUPPORT_URL !== undefined && !/^(?:https:\/\/[^\s]+|mailto:[^\s]+@[^\s]+)$/.test(env.BRAND_SUPPORT_URL)) {
+      ctx.addIssue({ code: "custom", path: ["BRAND_SUPPORT_URL"], message: "must be an https:// or mailto: URL" });
+    }
   });
+
+/** Image types a logo file may have, by extension, with the Content-Type it is served as. */
+const logoTypes: Record<string, string> = { ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp" };
+
+function brandLogoProblem(value: string): string | undefined {
+  // https only: pages allow images from their own origin and https (security-headers.ts).
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return value.startsWith("https://") && URL.canParse(value) ? undefined : "must be an https URL or the path of an image file";
+  if (!logoTypes[path.extname(value).toLowerCase()]) return "must name an .svg, .png, .jpg or .webp file (or be an https URL)";
+  // Checked at start, not at the first page view: a typo stops start-up naming the setting.
+  if (!fs.statSync(value, { throwIfNoEntry: false })?.isFile()) return `names ${path.resolve(value)}, which is not a readable file`;
+  return undefined;
+}
 
 /** Every setting with its schema; README.md's settings reference is generated from these. */
 export const settings = schema.shape;
@@ -156,6 +192,7 @@ export interface Config {
   jobs: { pollSeconds: number };
   passwords: { minLength: number; argon2: { memoryCost: number; timeCost: number; parallelism: number } };
   wallet: WalletConfig;
+  brand: Brand;
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
@@ -183,6 +220,16 @@ function signUpFields(list: string): { name: FieldRule; email: FieldRule } {
     fields[field] = rule;
   }
   return fields;
+}
+
+/** What pages and mails show as the product: BRAND_* settings. */
+export interface Brand {
+  name: string;
+  /** A URL to show; or a file Tessera serves at /brand/logo with this Content-Type. */
+  logo?: { kind: "url"; url: string } | { kind: "file"; file: string; contentType: string };
+  /** Six-digit lower-case hex, e.g. #7a1f5c; unset: the stylesheet's own colours. */
+  primaryColor?: string;
+  supportUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -235,6 +282,16 @@ export function parseConfig(env: Env): Config {
       signUp: { enabled: parsed.WALLET_SIGN_UP, fields: signUpFields(parsed.WALLET_SIGN_UP_FIELDS) },
       rpcUrl: parsed.WALLET_RPC_URL,
     },
+    brand: {
+      name: parsed.BRAND_NAME,
+      logo: parsed.BRAND_LOGO === undefined
+        ? undefined
+        : parsed.BRAND_LOGO.startsWith("https://")
+          ? { kind: "url" as const, url: parsed.BRAND_LOGO }
+          : { kind: "file" as const, file: path.resolve(parsed.BRAND_LOGO), contentType: logoTypes[path.extname(parsed.BRAND_LOGO).toLowerCase()]! },
+      primaryColor: parsed.BRAND_PRIMARY_COLOR && sixDigitHex(parsed.BRAND_PRIMARY_COLOR),
+      supportUrl: parsed.BRAND_SUPPORT_URL,
+    },
     mail: {
       from: parsed.MAIL_FROM,
       transport: parsed.SMTP_URL
@@ -244,6 +301,12 @@ export function parseConfig(env: Env): Config {
       maxAttempts: parsed.MAIL_MAX_ATTEMPTS,
     },
   });
+}
+
+/** #abc → #aabbcc, lower case: one spelling for the stylesheet and the mails. */
+function sixDigitHex(color: string): string {
+  const digits = color.slice(1).toLowerCase();
+  return `#${digits.length === 3 ? [...digits].map((digit) => digit + digit).join("") : digits}`;
 }
 
 /**

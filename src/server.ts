@@ -31,6 +31,7 @@ import { applyMigrations } from "./db/migrate.js";
 import { mountDemoRoutes } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
+import { loadBrandAssets } from "./http/brand.js";
 import { createEdge, type Edge } from "./http/edge/index.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
@@ -183,7 +184,7 @@ export async function startTessera(
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
     mountSsfRoutes(edge, { streams: createStreamService({ repo: push, jobs, prisma: db.prisma, clock, issuer: config.issuer, production }), bearer: clientCredentialsBearer(provider) });
     options.mount?.(edge, provider);
-    const app = createApp({ provider, routes: edge.middleware(), log, issuer: config.issuer, trustProxy: config.trustProxy, hsts: production });
+    const app = createApp({ provider, routes: edge.middleware(), log, issuer: config.issuer, trustProxy: config.trustProxy, hsts: production, brand: await loadBrandAssets(config.brand) });
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback settles every request itself (ctx.onerror) and never rejects.
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

@@ -24,6 +24,7 @@ export const optionFor: Record<string, string> = {
   initiate_login_uri: "--initiate-login-uri",
   jwks_uri: "--jwks-uri",
   jwks: "--jwks-uri",
+  logo_uri: "--logo-uri",
   organisation_id: "--org",
   ...settingOptionFor,
 };
@@ -38,6 +39,7 @@ export function clientOptions(command: Command, { create }: { create: boolean })
     .option("--jwks-uri <uri>", "where the client publishes its keys, for private_key_jwt (\"\" removes it)")
     .option("--post-logout-redirect-uri <uri>", "allowed post_logout_redirect_uri (repeat for several)", collect)
     .option("--initiate-login-uri <uri>", "third-party initiated login URI (\"\" removes it)")
+    .option("--logo-uri <uri>", "the client's logo, shown on its consent page (\"\" removes it)")
     .option("--org <slug>", "organisation the client belongs to (default: default)", slug);
   return addClientSettingOptions(command, { create });
 }
@@ -54,5 +56,6 @@ export function clientInput(options: ClientOptions): ClientInput {
     postLogoutRedirectUris: options.postLogoutRedirectUri,
     initiateLoginUri: options.initiateLoginUri,
     jwksUri: options.jwksUri,
+    logoUri: options.logoUri,
   };
 }

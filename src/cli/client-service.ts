@@ -33,6 +33,7 @@ export interface ClientInput {
   postLogoutRedirectUris?: string[];
   initiateLoginUri?: string;
   jwksUri?: string;
+  logoUri?: string;
 }
 
 export interface ClientChange {
@@ -139,6 +140,7 @@ function applyInput(metadata: ClientMetadata, input: ClientInput): ClientMetadat
     ...set("post_logout_redirect_uris", input.postLogoutRedirectUris),
     ...set("initiate_login_uri", input.initiateLoginUri),
     ...set("jwks_uri", input.jwksUri),
+    ...set("logo_uri", input.logoUri),
   };
   return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
 }

@@ -143,6 +143,7 @@ function printClient(options: OutputOptions, client: ClientRecord, secret?: stri
       ["post-logout uris", metadata.post_logout_redirect_uris],
       ["initiate login uri", metadata.initiate_login_uri],
       ["jwks uri", metadata.jwks_uri],
+      ["logo uri", metadata.logo_uri],
       ...clientSettingFields(client.settings),
       ["created", client.createdAt],
       ["updated", client.updatedAt],

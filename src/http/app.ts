@@ -7,6 +7,7 @@ import Koa, { type Middleware } from "koa";
 import serve from "koa-static";
 import type Provider from "oidc-provider";
 import type { Logger } from "../shared/index.js";
+import { brandLocals, type BrandAssets } from "./brand.js";
 import { errorPages } from "./middleware/errors.js";
 import { issuerHost } from "./middleware/issuer-host.js";
 import { refuseNulInBodyStream, refuseNulInUrl } from "./middleware/nul-bytes.js";
@@ -16,14 +17,16 @@ import { publicDir, viewRenderer } from "./views.js";
 
 const assetsPrefix = "/assets/";
 
-export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; issuer: string; trustProxy: boolean; hsts: boolean }): Koa {
+export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; issuer: string; trustProxy: boolean; hsts: boolean; brand: BrandAssets }): Koa {
   const app = new Koa({ proxy: deps.trustProxy });
-  // The provider renders its error and logout pages with the same views.
+  // The provider renders its error and logout pages with the same views and brand.
+  deps.provider.use(brandLocals(deps.brand.view));
   deps.provider.use(viewRenderer());
 
   app.use(requestContext(deps.log));
   app.use(issuerHost(deps.issuer));
   app.use(securityHeaders({ hsts: deps.hsts, assetsPrefix }));
+  app.use(deps.brand.middleware);
   app.use(viewRenderer());
   app.use(errorPages());
   app.use(refuseNulInUrl());

@@ -13,7 +13,7 @@
  *   logging them is the point: a newcomer finishes sign-up from the terminal.
  */
 import { exponentialDelay, jobType, PermanentJobError, type JobHandler } from "../jobs/index.js";
-import { isMailTemplate, renderMail } from "./templates.js";
+import { isMailTemplate, renderMail, type MailBrand } from "./templates.js";
 import { extractLinks, type Transporter } from "./transport.js";
 
 export type MailJobPayload = { to: string; template: string; variables: Record<string, string> };
@@ -32,6 +32,7 @@ export function sendMailHandler(deps: {
   maxAttempts: number;
   /** The transport is the development outbox: log each mail's links. */
   outbox: boolean;
+  brand: MailBrand;
 }): JobHandler<MailJobPayload> {
   return {
     maxAttempts: deps.maxAttempts,
@@ -40,7 +41,7 @@ export function sendMailHandler(deps: {
     async run(payload, { idempotencyKey, log }) {
       const variables = readVariables(payload.variables);
       if (!isMailTemplate(payload.template) || !variables) throw new PermanentJobError("mail job has an unknown template or bad variables");
-      const mail = await renderMail(payload.template, variables);
+      const mail = await renderMail(payload.template, variables, deps.brand);
       try {
         await deps.transport.sendMail({ from: deps.from, to: payload.to, messageId: `<${idempotencyKey}@${deps.messageIdHost}>`, ...mail });
       } catch (error) {

@@ -4,12 +4,27 @@
  * - subjects, the variables each template needs and its button live in one table below;
  * - a template gets only the variables it declares, so nothing a caller passes by mistake
  *   reaches ejs (whose options share names with locals such as `client` or `filename`);
- * - every variable is output with `<%=`: HTML-escaped in the HTML part, as-is in the text.
+ * - every variable is output with `<%=`: HTML-escaped in the HTML part, as-is in the text;
+ * - the operator's brand (BRAND_* settings) names the service in subjects and bodies
+ *   (`brandName`), and the layout shows its logo, colour and help link. Mail clients drop
+ *   style sheets, so here (unlike pages) the colour is written inline.
  */
 import path from "node:path";
 import ejs from "ejs";
 
 export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use";
+
+/** How mails present the service; by default Tessera's own look. */
+export interface MailBrand {
+  name: string;
+  /** Six-digit hex, readable on white: buttons and links. */
+  color: string;
+  /** Absolute URL of the logo shown above the mail. */
+  logoUrl?: string;
+  supportUrl?: string;
+}
+
+export const defaultMailBrand: MailBrand = { name: "Tessera", color: "#2f5d50" };
 
 export interface RenderedMail {
   subject: string;
@@ -18,7 +33,7 @@ export interface RenderedMail {
 }
 
 interface TemplateSpec {
-  subject: string;
+  subject: (brandName: string) => string;
   variables: readonly string[];
   /** The call to action the layout shows as a button plus the raw link for copy-paste. */
   action?: { label: string; variable: string };
@@ -26,22 +41,22 @@ interface TemplateSpec {
 
 const templates: Record<MailTemplate, TemplateSpec> = {
   registration: {
-    subject: "Confirm your email address",
+    subject: () => "Confirm your email address",
     variables: ["name", "link", "expiresIn"],
     action: { label: "Confirm my email address", variable: "link" },
   },
   "add-email": {
-    subject: "Confirm your new email address",
+    subject: () => "Confirm your new email address",
     variables: ["name", "address", "link", "expiresIn"],
     action: { label: "Confirm this address", variable: "link" },
   },
   "password-reset": {
-    subject: "Reset your Tessera password",
+    subject: (brandName) => `Reset your ${brandName} password`,
     variables: ["name", "link", "expiresIn"],
     action: { label: "Choose a new password", variable: "link" },
   },
   "address-in-use": {
-    subject: "Someone tried to add your email address to a Tessera account",
+    subject: (brandName) => `Someone tried to add your email address to a ${brandName} account`,
     variables: ["address"],
   },
 };
@@ -54,8 +69,8 @@ export function isMailTemplate(value: string): value is MailTemplate {
   return Object.hasOwn(templates, value);
 }
 
-export function mailSubject(template: MailTemplate): string {
-  return templates[template].subject;
+export function mailSubject(template: MailTemplate, brand: MailBrand = defaultMailBrand): string {
+  return templates[template].subject(brand.name);
 }
 
 /** The declared variables the caller left out or left empty (empty list: all present). */
@@ -68,18 +83,19 @@ export function pickVariables(template: MailTemplate, variables: Record<string, 
   return Object.fromEntries(templates[template].variables.map((name) => [name, variables[name] ?? ""]));
 }
 
-export async function renderMail(template: MailTemplate, variables: Record<string, string>): Promise<RenderedMail> {
+export async function renderMail(template: MailTemplate, variables: Record<string, string>, brand: MailBrand = defaultMailBrand): Promise<RenderedMail> {
   const missing = missingVariables(template, variables);
   if (missing.length > 0) {
     throw new TypeError(`Mail template ${template} needs ${missing.join(", ")}`);
   }
   const spec = templates[template];
-  const locals = pickVariables(template, variables);
+  const subject = spec.subject(brand.name);
+  const locals: Record<string, string> = { ...pickVariables(template, variables), brandName: brand.name };
   const action = spec.action ? { label: spec.action.label, link: locals[spec.action.variable] } : undefined;
   const content = await renderFile(`${template}.html.ejs`, locals, escapeHtml);
-  const html = await renderFile("_layout.html.ejs", { subject: spec.subject, content, action }, escapeHtml);
-  const text = await renderFile(`${template}.text.ejs`, locals, keepText);
-  return { subject: spec.subject, html, text };
+  const html = await renderFile("_layout.html.ejs", { subject, content, action, brand }, escapeHtml);
+  const text = await renderFile(`${template}.text.ejs`, { ...locals, supportUrl: brand.supportUrl }, keepText);
+  return { subject, html, text };
 }
 
 const escapeHtml = ejs.escapeXML;

@@ -4,3 +4,4 @@ export * from "./errors.js";
 export * from "./log.js";
 export * from "./events.js";
 export * from "./log-safe-path.js";
+export * from "./colour.js";

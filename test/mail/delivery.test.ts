@@ -13,9 +13,11 @@ import { pino } from "pino";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
 import { createEdge } from "../../src/http/edge/index.js";
+import { parseConfig } from "../../src/config.js";
+import { loadBrandAssets } from "../../src/http/brand.js";
 import { viewRenderer } from "../../src/http/views.js";
 import { createJobRepository, createJobRunner, type JobRunner } from "../../src/jobs/index.js";
-import { createMailQueue, createTransport, mountOutboxRoutes, readOutbox, sendMail, sendMailHandler, type QueuedMail, type Transporter } from "../../src/mail/index.js";
+import { createMailQueue, createTransport, defaultMailBrand, mountOutboxRoutes, readOutbox, sendMail, sendMailHandler, type QueuedMail, type Transporter } from "../../src/mail/index.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 import { freePort, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
@@ -58,6 +60,7 @@ function delivery(overrides: { transport?: Transporter; maxAttempts?: number; ou
       retryBaseSeconds: 30,
       maxAttempts: overrides.maxAttempts ?? 3,
       outbox: overrides.outbox ?? false,
+      brand: defaultMailBrand,
     }),
   );
   return runner;
@@ -302,6 +305,7 @@ describe("the development outbox", () => {
 
   test("GET /dev/outbox lists the mails with clickable links, or says where they will appear", async () => {
     const app = new Koa();
+    app.use((await loadBrandAssets(parseConfig({}).brand)).middleware);
     app.use(viewRenderer());
     const edge = createEdge({ issuer: "https://id.example.test" });
     mountOutboxRoutes(edge, dir);
