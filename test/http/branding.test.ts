@@ -126,7 +126,7 @@ test("a client's logo set on the command line shows on its consent page; login a
 
     await page.getByLabel("Email").fill(person.email);
     await page.getByLabel("Password").fill(person.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/interaction\/[\w-]+$/);
     expect(await page.locator("h1").innerText()).toBe("Allow Acme Shop to access your account?");
     expect(await page.locator("img.client-logo").getAttribute("src")).toBe(clientLogoUri);

@@ -347,6 +347,7 @@ function externalAddress(): string {
 test("GET /dev/outbox answers only on this machine: from another address, or through a proxy, it is an unknown path", async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tessera-outbox-"));
   const app = new Koa();
+  app.use((await loadBrandAssets(parseConfig({}).brand)).middleware);
   app.use(viewRenderer());
   const edge = createEdge({ issuer: "https://id.example.test" });
   mountOutboxRoutes(edge, dir);
