@@ -14,6 +14,7 @@ import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
 import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
 import { purgeWalletChallenges, purgeWalletChallengesHandler } from "./wallet/index.js";
+import { purgeThrottleCounters, purgeThrottleCountersHandler } from "./security/index.js";
 import { readableOn, type Clock } from "./shared/index.js";
 
 export async function defineBackgroundWork(
@@ -37,6 +38,7 @@ export async function defineBackgroundWork(
   jobs.define(purgeExpiredArtefacts, purgeExpiredHandler(prisma, clock));
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
   jobs.define(purgeWalletChallenges, purgeWalletChallengesHandler(prisma, clock));
+  jobs.define(purgeThrottleCounters, purgeThrottleCountersHandler(prisma, clock));
   jobs.define(
     pushDelivery,
     pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, deps.jwks), issuer: config.issuer, production: config.env === "production", clock }),

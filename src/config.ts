@@ -11,6 +11,19 @@ const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/**
+ * A throttling limit written "COUNT/WINDOW", the window in seconds, minutes or hours:
+ * "10/15m" is ten in any fifteen-minute window. Kept as text in the schema (so the settings
+ * reference shows it as written) and read by `rateLimit` below.
+ */
+const rate = z.string().regex(/^[1-9]\d*\/[1-9]\d*[smh]$/, "must be COUNT/WINDOW, like 10/15m (window in s, m or h)");
+
+function rateLimit(value: string): RateLimit {
+  const [count = "", window = ""] = value.split("/");
+  const unit = { s: 1, m: 60, h: 3600 }[window.slice(-1) as "s" | "m" | "h"];
+  return { limit: Number(count), windowSeconds: Number(window.slice(0, -1)) * unit };
+}
+
 const schema = z
   .object({
     /**
@@ -133,6 +146,28 @@ const schema = z
       .optional(),
     /** Where people get help (https or mailto: URL), linked at the foot of every page and mail. Unset: no link. */
     BRAND_SUPPORT_URL: z.string().trim().optional(),
+    /**
+     * Failed password sign-ins per (address, IP) from a browser that has not signed in with
+     * that address before. Counts are kept in the database, shared by every process.
+     */
+    THROTTLE_SIGN_IN_PER_ACCOUNT_AND_IP: rate.default("10/15m"),
+    /**
+     * Failed password sign-ins per address from every browser that has not signed in with it
+     * before: slows guessing spread over many IPs without locking out the owner's own browser.
+     */
+    THROTTLE_SIGN_IN_PER_ACCOUNT: rate.default("50/1h"),
+    /** Failed password sign-ins per IP (IPv6: per /64) over every address, from browsers not known to the address. */
+    THROTTLE_SIGN_IN_PER_IP: rate.default("100/1h"),
+    /** Failed password sign-ins from a browser that signed in with that address before (its own count). */
+    THROTTLE_SIGN_IN_PER_KNOWN_BROWSER: rate.default("10/15m"),
+    /** Requests that send mail (sign-up, password reset, adding an address, a new link) per IP. */
+    THROTTLE_MAIL_PER_IP: rate.default("20/1h"),
+    /** Requests that send mail to one address, per kind of mail (sign-up, password reset, address confirmation). */
+    THROTTLE_MAIL_PER_ADDRESS: rate.default("5/1h"),
+    /** Failed client authentications (token, introspection, revocation …) per (client id, IP). */
+    THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP: rate.default("20/5m"),
+    /** Failed client authentications per IP over every client id. */
+    THROTTLE_CLIENT_AUTH_PER_IP: rate.default("100/5m"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -178,6 +213,11 @@ export const settings = schema.shape;
 
 export type Env = Record<string, string | undefined>;
 
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface Config {
   env: "development" | "test" | "production";
   port: number;
@@ -193,6 +233,12 @@ export interface Config {
   passwords: { minLength: number; argon2: { memoryCost: number; timeCost: number; parallelism: number } };
   wallet: WalletConfig;
   brand: Brand;
+  /** Anti-automation limits (src/security/throttle), each `limit` per `windowSeconds`. */
+  throttle: {
+    signIn: { perAccountAndIp: RateLimit; perAccount: RateLimit; perIp: RateLimit; perKnownBrowser: RateLimit };
+    mail: { perIp: RateLimit; perAddress: RateLimit };
+    clientAuth: { perClientAndIp: RateLimit; perIp: RateLimit };
+  };
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
@@ -291,6 +337,16 @@ export function parseConfig(env: Env): Config {
           : { kind: "file" as const, file: path.resolve(parsed.BRAND_LOGO), contentType: logoTypes[path.extname(parsed.BRAND_LOGO).toLowerCase()]! },
       primaryColor: parsed.BRAND_PRIMARY_COLOR && sixDigitHex(parsed.BRAND_PRIMARY_COLOR),
       supportUrl: parsed.BRAND_SUPPORT_URL,
+    },
+    throttle: {
+      signIn: {
+        perAccountAndIp: rateLimit(parsed.THROTTLE_SIGN_IN_PER_ACCOUNT_AND_IP),
+        perAccount: rateLimit(parsed.THROTTLE_SIGN_IN_PER_ACCOUNT),
+        perIp: rateLimit(parsed.THROTTLE_SIGN_IN_PER_IP),
+        perKnownBrowser: rateLimit(parsed.THROTTLE_SIGN_IN_PER_KNOWN_BROWSER),
+      },
+      mail: { perIp: rateLimit(parsed.THROTTLE_MAIL_PER_IP), perAddress: rateLimit(parsed.THROTTLE_MAIL_PER_ADDRESS) },
+      clientAuth: { perClientAndIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP), perIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_IP) },
     },
     mail: {
       from: parsed.MAIL_FROM,

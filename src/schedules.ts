@@ -7,9 +7,11 @@ import { purgeConfirmations } from "./confirmation/index.js";
 import type { Schedule } from "./jobs/index.js";
 import { purgeExpiredArtefacts } from "./oidc/index.js";
 import { purgeWalletChallenges } from "./wallet/index.js";
+import { purgeThrottleCounters } from "./security/index.js";
 
 export const schedules: readonly Schedule[] = [
   { name: "purge-expired-artefacts", cron: "17 * * * *", job: purgeExpiredArtefacts, description: "delete expired sessions, codes and tokens" },
   { name: "purge-confirmations", cron: "43 3 * * *", job: purgeConfirmations, description: "delete confirmation links expired over 30 days ago" },
   { name: "purge-wallet-challenges", cron: "29 * * * *", job: purgeWalletChallenges, description: "delete wallet sign-in challenges expired over a day ago" },
+  { name: "purge-throttle-counters", cron: "*/10 * * * *", job: purgeThrottleCounters, description: "delete throttling counts whose window has ended" },
 ];

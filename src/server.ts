@@ -45,6 +45,7 @@ import { createPushRepository, createStreamService, mountSsfRoutes } from "./pus
 import { defineAccountWork, defineBackgroundWork } from "./background.js";
 import {
   accountClient,
+  clientAuthGuard,
   createAdapterFactory,
   createProvider,
   revokeAccountAccess,
@@ -60,6 +61,7 @@ import {
   seedAccountClient,
   waitingInteractionUid,
 } from "./oidc/index.js";
+import { createClientAuthThrottle, createKnownBrowsers, createMailThrottle, createSignInThrottle, createThrottle } from "./security/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { createWalletRepository, createWalletService, signatureCheck, unlinkAllWallets, walletAccountPanel } from "./wallet/index.js";
 import type { Logger } from "./shared/log.js";
@@ -106,6 +108,9 @@ export async function startTessera(
     const push = createPushRepository(db.prisma);
     await defineBackgroundWork(jobs, events, { config, prisma: db.prisma, clock, jwks: keys.jwks, push });
 
+    const throttle = createThrottle({ prisma: db.prisma, clock });
+    const mailThrottle = createMailThrottle(throttle, config.throttle.mail);
+
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
     const confirmations = createConfirmationService({ prisma: db.prisma, clock, issuer: config.issuer });
@@ -124,9 +129,10 @@ export async function startTessera(
     // Claims other rooms add under scopes of their own, one entry per room.
     const claimContributors: ClaimContributor[] = [...(options.claimContributors ?? [])];
     const scopeWords = createScopeWords(claimContributors);
+    const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
     const provider = createProvider(config.issuer, {
       keys,
-      adapter: createAdapterFactory(db.prisma, clock),
+      adapter: createAdapterFactory(db.prisma, clock, clientAuth.beforeLookup),
       resourceServer: resourceServerLookup(db.prisma),
       accounts,
       policy: { accounts, terms, organisations, clock },
@@ -136,6 +142,7 @@ export async function startTessera(
       trustProxy: config.trustProxy,
       allowImplicitOnLocalhost: config.env !== "production",
     });
+    clientAuth.attach(provider);
     recordSignIns(provider, { organisations, clock, log });
     const signedIn = providerSession(provider, accountClient(config.issuer));
     const edge = createEdge({ issuer: config.issuer });
@@ -148,18 +155,24 @@ export async function startTessera(
     mountInteractionRoutes(edge, {
       provider, accounts, emails, terms, organisations, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
-      loginMethods: [passwordLogin({ accounts }), ...(config.wallet.enabled ? [walletLogin({ wallet })] : []), ...(options.loginMethods ?? [])],
+      mailThrottle,
+      loginMethods: [
+        passwordLogin({ accounts, mailThrottle, signInThrottle: createSignInThrottle(throttle, config.throttle.signIn), knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
+        ...(config.wallet.enabled ? [walletLogin({ wallet })] : []),
+        ...(options.loginMethods ?? []),
+      ],
     });
     mountConfirmationRoutes(edge, confirmations, [
       ...emailConfirmationHandlers({
         confirmations,
         emails,
         repo,
+        mailThrottle,
         resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
       }),
-      passwordResetHandler({ passwordReset, repo, session: signedIn }),
+      passwordResetHandler({ passwordReset, repo, session: signedIn, mailThrottle }),
     ]);
-    mountPasswordRoutes(edge, passwordReset);
+    mountPasswordRoutes(edge, passwordReset, mailThrottle);
     mountAccountRoutes(edge, {
       accounts,
       emails,
@@ -179,6 +192,7 @@ export async function startTessera(
       scopeWords,
       clock,
       panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],
+      mailThrottle,
     });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });

@@ -2,7 +2,7 @@
  * One error for every way a confirmation key can fail, with a reason each failure page
  * explains differently: what happened and what to do next.
  */
-import { AppError } from "../shared/index.js";
+import { AppError, TooManyRequestsError } from "../shared/index.js";
 
 export type ConfirmationFailure = "malformed" | "unknown" | "expired" | "used" | "revoked";
 
@@ -18,14 +18,13 @@ export class ConfirmationKeyError extends AppError {
 }
 
 /** Asking for links too often for the same object. */
-export class TooManyLinksError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
+export class TooManyLinksError extends TooManyRequestsError {
+  constructor(retryAfterSeconds: number) {
     super(
-      "confirmation.too_many",
       retryAfterSeconds < 120
         ? `A link was sent a moment ago. You can ask for another in ${retryAfterSeconds} seconds.`
         : `Too many links were sent. You can ask for another in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
-      429,
+      retryAfterSeconds,
     );
     this.name = "TooManyLinksError";
   }

@@ -18,7 +18,10 @@ import { publicDir, viewRenderer } from "./views.js";
 const assetsPrefix = "/assets/";
 
 export function createApp(deps: { provider: Provider; routes: Middleware[]; log: Logger; issuer: string; trustProxy: boolean; hsts: boolean; brand: BrandAssets }): Koa {
-  const app = new Koa({ proxy: deps.trustProxy });
+  // Behind a proxy, the client is the address the proxy saw: the last X-Forwarded-For entry.
+  // Earlier ones are whatever the client sent (proxies append), so trusting the first would
+  // let anyone pick their address and escape per-IP throttling.
+  const app = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1 });
   // The provider renders its error and logout pages with the same views and brand.
   deps.provider.use(brandLocals(deps.brand.view));
   deps.provider.use(viewRenderer());

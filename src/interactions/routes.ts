@@ -7,6 +7,7 @@ import type Provider from "oidc-provider";
 import type { AccountService, EmailService, ScopeWords, TermsService } from "../accounts/index.js";
 import type { Edge } from "../http/edge/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
+import type { MailThrottle } from "../security/index.js";
 import type { Clock } from "../shared/index.js";
 import { consentStep } from "./consent.js";
 import { cooloffStep } from "./cooloff.js";
@@ -30,6 +31,8 @@ export interface InteractionDeps {
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
   resourceServerName(identifier: string): Promise<string | undefined>;
+  /** Limits requests that send mail (a new confirmation link). */
+  mailThrottle: MailThrottle;
   /** The login methods on the login page, in the order shown. */
   loginMethods: readonly LoginMethod[];
 }

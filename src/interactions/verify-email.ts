@@ -5,9 +5,10 @@
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import type { AccountService, EmailService } from "../accounts/index.js";
-import { TooManyLinksError } from "../confirmation/index.js";
 import { pathTo, type PageContext } from "../http/edge/index.js";
 import { tesseraReasons } from "../oidc/index.js";
+import type { MailThrottle } from "../security/index.js";
+import { TooManyRequestsError } from "../shared/index.js";
 import { finishLogin, showCurrentStep } from "./finish.js";
 import { loadInteraction, type InteractionContext, type InteractionDetails } from "./interaction.js";
 import { interactionPaths } from "./paths.js";
@@ -17,6 +18,7 @@ interface Deps {
   provider: Provider;
   accounts: AccountService;
   emails: EmailService;
+  mailThrottle: MailThrottle;
 }
 
 export function verifyEmailStep(deps: Deps): SignInStep {
@@ -54,11 +56,13 @@ export function verifyEmailStep(deps: Deps): SignInStep {
         const primary = (await deps.emails.list(account.id)).find((email) => email.primary);
         if (!primary || primary.verified) return show(ctx, details);
         try {
+          await deps.mailThrottle.request({ kind: "address-link", address: primary.address, ip: ctx.ip, field: "form" });
           const { address } = await deps.emails.resendVerification(account.id, primary.id);
           await show(ctx, details, { sent: address });
         } catch (error) {
-          if (!(error instanceof TooManyLinksError)) throw error;
+          if (!(error instanceof TooManyRequestsError)) throw error;
           ctx.status = 429;
+          ctx.set("Retry-After", String(error.retryAfterSeconds));
           await show(ctx, details, { error: error.message });
         }
       });

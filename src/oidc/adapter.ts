@@ -8,6 +8,8 @@
  *   other is refused and, as RFC 6749 §4.1.2 asks for a reused code, the grant is revoked.
  * - Clients come from the `client` table, their Tessera settings (src/clients/) merged into
  *   the metadata; of settings in metadata the provider saves, only registrable ones are stored.
+ * - A client lookup first asks `beforeClientLookup`, which may refuse it: the provider looks
+ *   the client up just before checking its credentials (client-auth-throttle.ts).
  */
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { clientSettingsMetadata } from "../clients/index.js";
@@ -18,8 +20,8 @@ import { grantArtefacts } from "./grant-artefacts.js";
 /** Models whose consumption grants tokens: a second consumption is an attack. */
 const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
 
-export function createAdapterFactory(prisma: PrismaClient, clock: Clock) {
-  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma) : new ModelAdapter(name, prisma, clock));
+export function createAdapterFactory(prisma: PrismaClient, clock: Clock, beforeClientLookup?: (id: string) => Promise<void>) {
+  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma, beforeClientLookup) : new ModelAdapter(name, prisma, clock));
 }
 
 class ModelAdapter implements Adapter {
@@ -91,9 +93,13 @@ class ModelAdapter implements Adapter {
 }
 
 class ClientAdapter implements Adapter {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly beforeLookup?: (id: string) => Promise<void>,
+  ) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    await this.beforeLookup?.(id);
     const row = await this.prisma.client.findUnique({ where: { id } });
     return row ? clientSettingsMetadata.fromRow(row) : undefined;
   }

@@ -25,3 +25,4 @@ export { resourceServerLookup, resourceServerNames } from "./resource-servers.js
 export { registrationPolicyName } from "./registration-policy.js";
 export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";
 export { clientCredentialsBearer } from "./client-credentials-bearer.js";
+export { clientAuthGuard, type ClientAuthGuard } from "./client-auth-throttle.js";

@@ -9,6 +9,8 @@ export function createProvider(
 ): Provider {
   const provider = new Provider(issuer, providerConfiguration(deps));
   provider.proxy = deps.trustProxy;
+  // The client is the last X-Forwarded-For entry, the one our proxy added (src/http/app.ts).
+  provider.maxIpsCount = 1;
   if (deps.allowImplicitOnLocalhost) allowImplicitOnLocalhost(provider);
   const log = deps.log.child({ room: "oidc" });
   provider.on("server_error", (ctx, error) => log.error({ err: error, path: logSafePath(ctx.path) }, "provider server error"));

@@ -31,3 +31,27 @@ export class FormError extends AppError {
     this.name = "FormError";
   }
 }
+
+/**
+ * Refused because too many requests came too fast (RFC 6585 §4: 429), saying when to try
+ * again: the page shows the message next to `field` ("form" for the form as a whole) and the
+ * answer carries `Retry-After` (RFC 9110 §10.2.3) with `retryAfterSeconds`.
+ */
+export class TooManyRequestsError extends FormError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    field = "form",
+  ) {
+    super({ [field]: message }, 429, "too_many_requests");
+    this.name = "TooManyRequestsError";
+  }
+}
+
+/** "4 minutes", "30 seconds", "2 hours": how long to wait, rounded up, in words. */
+export function describeWait(seconds: number): string {
+  const unit = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+  if (seconds < 60) return unit(Math.max(1, Math.ceil(seconds)), "second");
+  if (seconds < 7200) return unit(Math.ceil(seconds / 60), "minute");
+  return unit(Math.ceil(seconds / 3600), "hour");
+}

@@ -10,17 +10,26 @@ export interface Hop {
   url: string;
   location?: string;
   body: string;
+  /** The response's headers (Retry-After, Set-Cookie …). */
+  headers?: Headers;
 }
 
 export class BrowserSession {
   /** Cookies by name and path, sent only under their path, as a browser does. */
   private readonly cookies = new Map<string, { name: string; value: string; path: string }>();
 
-  constructor(private readonly origin: string) {}
+  /**
+   * `headers` go with every request: an X-Forwarded-For, with TRUST_PROXY set, makes this
+   * browser come from that address (the address a proxy would have seen).
+   */
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
     const absolute = new URL(url, this.origin).toString();
-    const headers: Record<string, string> = { cookie: this.cookieHeaderFor(new URL(absolute).pathname) };
+    const headers: Record<string, string> = { ...this.headers, cookie: this.cookieHeaderFor(new URL(absolute).pathname) };
     let body: string | undefined;
     if (init.form) {
       headers["content-type"] = "application/x-www-form-urlencoded";
@@ -39,7 +48,7 @@ export class BrowserSession {
       else this.cookies.set(key, { name, value, path });
     }
     const location = response.headers.get("location") ?? undefined;
-    return { status: response.status, url: absolute, location: location && new URL(location, absolute).toString(), body: await response.text() };
+    return { status: response.status, url: absolute, location: location && new URL(location, absolute).toString(), body: await response.text(), headers: response.headers };
   }
 
   /** Follows redirects while they stay on Tessera; returns the last hop. */
@@ -67,6 +76,11 @@ export class BrowserSession {
   /** Every cookie this browser holds, whatever its path, for hand-made requests. */
   get cookieHeader(): string {
     return [...this.cookies.values()].map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
+  }
+
+  /** Drops every cookie but those named, as if only they had been kept. */
+  keepOnlyCookies(names: readonly string[]): void {
+    for (const [key, cookie] of this.cookies) if (!names.includes(cookie.name)) this.cookies.delete(key);
   }
 
   get cookieNames(): string[] {

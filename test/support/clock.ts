@@ -8,10 +8,15 @@ export interface MovableClock extends Clock {
   advance(seconds: number): void;
 }
 
-export function movableClock(): MovableClock {
+/**
+ * `frozen`: time stands still until the test moves it, so counting in fixed windows
+ * (throttling) cannot cross a window's edge in the middle of a test.
+ */
+export function movableClock(options: { frozen?: boolean } = {}): MovableClock {
+  const start = Date.now();
   let offsetMs = 0;
   return {
-    now: () => new Date(Date.now() + offsetMs),
+    now: () => new Date((options.frozen ? start : Date.now()) + offsetMs),
     advance(seconds: number) {
       offsetMs += seconds * 1000;
     },

@@ -6,7 +6,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseConfig, type Config } from "../../src/config.js";
+import { parseConfig, settings, type Config } from "../../src/config.js";
 import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger, type Logger } from "../../src/shared/log.js";
 import type { Clock } from "../../src/shared/clock.js";
@@ -20,6 +20,8 @@ import { freePort } from "./ports.js";
 import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
 
 export { freePort };
+
+const throttleSettings = Object.keys(settings).filter((name) => name.startsWith("THROTTLE_"));
 
 export interface TestTessera extends Tessera {
   config: Config;
@@ -61,6 +63,9 @@ export async function startTestTessera(
     SMTP_URL: mailbox.url,
     MAIL_RETRY_BASE_SECONDS: "1",
     JOBS_POLL_SECONDS: "1",
+    // Suites sign up and sign in many times from one address; throttling has its own tests
+    // (test/security), which set the limits they check.
+    ...Object.fromEntries(throttleSettings.map((name) => [name, "100000/1h"])),
     DATABASE_URL: database.target.kind === "postgres" ? database.target.url : undefined,
     ...options.env,
   });

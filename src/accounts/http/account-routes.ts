@@ -7,7 +7,8 @@
  */
 import type { Edge, RefusedForm } from "../../http/edge/index.js";
 import { formSubmission } from "../../http/edge/index.js";
-import { AppError, type Clock } from "../../shared/index.js";
+import type { MailThrottle } from "../../security/index.js";
+import { AppError, TooManyRequestsError, type Clock } from "../../shared/index.js";
 import type { ProfileService } from "../profile.js";
 import { addDeletionRoutes } from "./account-deletion-routes.js";
 import { accountPage, type AccountPageDeps } from "./account-page.js";
@@ -18,7 +19,7 @@ import type { AccountContext, AccountRouter, SignedIn } from "./signed-in.js";
 const emailActions = ["primary", "remove", "resend"] as const;
 type EmailAction = (typeof emailActions)[number];
 
-export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock }): void {
+export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock; mailThrottle: MailThrottle }): void {
   const router: AccountRouter = edge.pages<SignedIn>("account", accountPaths);
   const page = accountPage(deps);
   /** Shows the page again after a refused form, keeping what was typed. */
@@ -33,6 +34,7 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
     } catch (error) {
       if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.status = error.status;
+      if (error instanceof TooManyRequestsError) ctx.set("Retry-After", String(error.retryAfterSeconds));
       notice = error.message;
     }
     await page(ctx, ctx.state.accountId, { notice });
@@ -65,6 +67,9 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
     accountPaths.addEmail,
     formSubmission<AccountContext>({
       async submit(ctx, form) {
+        // Adding an address mails it: limited per address, so adding someone's address again
+        // and again (or adding and removing it) cannot flood them.
+        await deps.mailThrottle.request({ kind: "address-link", address: form.get("email"), ip: ctx.ip });
         const { address } = await deps.emails.add(ctx.state.accountId, form.get("email"));
         await page(ctx, ctx.state.accountId, { notice: `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.` });
       },
@@ -79,6 +84,8 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
     await act(ctx, async (accountId) => {
       if (action === "primary") return `${(await deps.emails.makePrimary(accountId, emailId)).address} is now your primary address.`;
       if (action === "remove") return `${(await deps.emails.remove(accountId, emailId)).address} was removed from your account.`;
+      const email = (await deps.emails.list(accountId)).find((candidate) => candidate.id === emailId);
+      if (email && !email.verified) await deps.mailThrottle.request({ kind: "address-link", address: email.address, ip: ctx.ip, field: "form" });
       return `We sent a new link to ${(await deps.emails.resendVerification(accountId, emailId)).address}.`;
     });
   });

@@ -3,8 +3,10 @@
  * account registered with, or one added later) and reset a password.
  */
 import type { ConfirmationHandler, ConfirmationService } from "../../confirmation/index.js";
-import { confirmationPaths, TooManyLinksError } from "../../confirmation/index.js";
+import { confirmationPaths } from "../../confirmation/index.js";
 import { pathTo, renderPage, type PageContext } from "../../http/edge/index.js";
+import type { MailThrottle } from "../../security/index.js";
+import { TooManyRequestsError } from "../../shared/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
 import type { AccountRepository } from "../repository.js";
@@ -14,6 +16,7 @@ export function emailConfirmationHandlers(deps: {
   confirmations: ConfirmationService;
   emails: EmailService;
   repo: AccountRepository;
+  mailThrottle: MailThrottle;
   /** Continues a sign-in in this browser that was waiting for this account's address. */
   resumeSignIn(ctx: PageContext, accountId: string): Promise<boolean>;
 }): ConfirmationHandler[] {
@@ -35,12 +38,12 @@ export function emailConfirmationHandlers(deps: {
         return renderPage(ctx, "accounts/email-confirmed", { title: "Email address confirmed", address: email?.address });
       }
       try {
+        await deps.mailThrottle.request({ kind: "address-link", address: email.address, ip: ctx.ip });
         await deps.emails.resendVerification(email.userId, email.id);
         await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address: email.address });
       } catch (error) {
-        if (!(error instanceof TooManyLinksError)) throw error;
-        ctx.status = 429;
-        await renderPage(ctx, "errors/page", { title: "Please wait a moment", message: error.message });
+        if (!(error instanceof TooManyRequestsError)) throw error;
+        await tooMany(ctx, error);
       }
     },
   });
@@ -51,6 +54,7 @@ export function passwordResetHandler(deps: {
   passwordReset: PasswordResetService;
   repo: AccountRepository;
   session: SignedInSession;
+  mailThrottle: MailThrottle;
 }): ConfirmationHandler {
   return {
     intent: "password-reset",
@@ -70,8 +74,21 @@ export function passwordResetHandler(deps: {
     async resend(ctx, confirmation) {
       const email = confirmation.payload.emailId ? await deps.repo.findEmail(confirmation.payload.emailId) : undefined;
       if (!email) return renderPage(ctx, "accounts/forgot-password", { title: "Reset your password", email: "" });
+      try {
+        await deps.mailThrottle.request({ kind: "password-reset", address: email.address, ip: ctx.ip });
+      } catch (error) {
+        if (!(error instanceof TooManyRequestsError)) throw error;
+        return tooMany(ctx, error);
+      }
       await deps.passwordReset.request(email.address);
       await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address: email.address, reset: true });
     },
   };
+}
+
+/** A new link asked for too soon: the page says when another can be sent. */
+async function tooMany(ctx: PageContext, error: TooManyRequestsError): Promise<void> {
+  ctx.status = 429;
+  ctx.set("Retry-After", String(error.retryAfterSeconds));
+  await renderPage(ctx, "errors/page", { title: "Please wait a moment", message: error.message });
 }

@@ -2,10 +2,11 @@
  * Posted forms on the browser-pages edge. Fields are read as one string each ("" when
  * missing; the first value when a field is repeated), and `formSubmission` is the one place
  * where a refused form (a FormError) becomes the same page shown again, each message next
- * to its field, with the error's status — the route only says how to show its page.
+ * to its field, with the error's status (and Retry-After when it is a 429) — the route only
+ * says how to show its page.
  */
 import type { ParameterizedContext } from "koa";
-import { FormError } from "../../shared/index.js";
+import { FormError, TooManyRequestsError } from "../../shared/index.js";
 
 export type FieldErrors = Record<string, string>;
 
@@ -50,6 +51,7 @@ export function formSubmission<Ctx extends ParameterizedContext<{ log: { info(fi
       if (!(error instanceof FormError)) throw error;
       ctx.state.log.info({ code: error.code, fields: Object.keys(error.fields) }, "form refused");
       ctx.status = error.status;
+      if (error instanceof TooManyRequestsError) ctx.set("Retry-After", String(error.retryAfterSeconds));
       await route.showAgain(ctx, { form, errors: error.fields });
     }
   };

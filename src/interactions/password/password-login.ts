@@ -1,13 +1,25 @@
-/** Login method: email and password, and creating an account with them. */
+/**
+ * Login method: email and password, and creating an account with them. Password checks are
+ * throttled (src/security: failures per address and IP, with browsers that signed in with
+ * the address before counted on their own), and so are sign-ups, which send mail.
+ */
 import type { AccountService } from "../../accounts/index.js";
 import { formSubmission, type RefusedForm } from "../../http/edge/index.js";
+import { knownBrowserCookie, type KnownBrowsers, type MailThrottle, type SignInThrottle } from "../../security/index.js";
 import type { InteractionContext, InteractionDetails } from "../interaction.js";
 import type { LoginMethod } from "../login-method.js";
 import { passwordLoginPaths } from "./paths.js";
 
 const name = "passwordLogin";
 
-export function passwordLogin(deps: { accounts: AccountService }): LoginMethod {
+export interface PasswordLoginDeps {
+  accounts: AccountService;
+  signInThrottle: SignInThrottle;
+  mailThrottle: MailThrottle;
+  knownBrowsers: KnownBrowsers;
+}
+
+export function passwordLogin(deps: PasswordLoginDeps): LoginMethod {
   return {
     name,
     paths: passwordLoginPaths,
@@ -30,7 +42,19 @@ export function passwordLogin(deps: { accounts: AccountService }): LoginMethod {
         formSubmission<InteractionContext>({
           async submit(ctx, form) {
             await kit.interaction(ctx);
-            const account = await deps.accounts.authenticate(form.get("email"), form.get("password"));
+            const email = form.get("email");
+            const password = form.get("password");
+            const known = ctx.cookies.get(knownBrowserCookie.name);
+            // A form missing either field is refused without a password check, so it is not counted.
+            const attempt = email.trim() && password ? await deps.signInThrottle.attempt({ address: email, ip: ctx.ip, knownBrowser: deps.knownBrowsers.markFor(known, email) }) : undefined;
+            const account = await deps.accounts.authenticate(email, password);
+            await attempt?.forgive();
+            ctx.cookies.set(knownBrowserCookie.name, deps.knownBrowsers.remember(known, email), {
+              httpOnly: true,
+              sameSite: "lax",
+              secure: ctx.secure,
+              maxAge: knownBrowserCookie.maxAgeDays * 86_400_000,
+            });
             await kit.finishLogin(ctx, account.id);
           },
           showAgain: async (ctx, refused) => kit.showLogin(ctx, await kit.interaction(ctx), { method: name, ...refused }),
@@ -44,6 +68,7 @@ export function passwordLogin(deps: { accounts: AccountService }): LoginMethod {
         formSubmission<InteractionContext>({
           async submit(ctx, form) {
             await kit.interaction(ctx);
+            await deps.mailThrottle.request({ kind: "sign-up", address: form.get("email"), ip: ctx.ip });
             const account = await deps.accounts.register({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
             await kit.finishLogin(ctx, account.id);
           },

@@ -1,0 +1,12 @@
+/**
+ * The security room's public surface: throttling (anti-automation) today; the audit trail
+ * and second factors live here too.
+ */
+export { createThrottle, type Attempt, type Bucket, type Throttle, type ThrottleRule } from "./throttle/throttle.js";
+export type { Limit, ThrottleLimits } from "./throttle/limits.js";
+export { addressKey } from "./throttle/client-address.js";
+export { createKnownBrowsers, knownBrowserCookie, type KnownBrowsers } from "./throttle/known-browsers.js";
+export { createSignInThrottle, type SignInAttempt, type SignInThrottle } from "./throttle/sign-in.js";
+export { createMailThrottle, type MailKind, type MailRequest, type MailThrottle } from "./throttle/mail.js";
+export { createClientAuthThrottle, type ClientAuthThrottle } from "./throttle/client-auth.js";
+export { purgeThrottleCounters, purgeThrottleCountersHandler } from "./throttle/purge.js";
