@@ -69,9 +69,11 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
     async resendVerification(userId: string, emailId: string): Promise<{ address: string }> {
       const email = await ownEmail(userId, emailId);
       if (email.verified) throw new EmailRuleError("accounts.already_verified", "This address is already verified.", 409);
-      await confirmations.assertMaySend(intentFor(email), email.id);
       const account = await repo.findById(userId);
-      await repo.transaction((tx) => sendVerification(tx, email, account?.name ?? ""));
+      await repo.transaction(async (tx) => {
+        await confirmations.assertMaySend(intentFor(email), email.id, tx);
+        await sendVerification(tx, email, account?.name ?? "");
+      });
       return { address: email.address };
     },
 

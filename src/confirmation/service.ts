@@ -6,6 +6,10 @@
  *   caller's transaction, so of two clicks at once exactly one wins, and if the caller's
  *   work fails the link stays usable.
  * - Sending is rate-limited per (intent, object): one link a minute, five an hour.
+ * - Making a link, and checking that limit inside the transaction that makes it, first takes
+ *   a transaction-scoped advisory lock on (intent, object): concurrent requests for one
+ *   object queue up, so each sees the links made before it — the limit holds, and the
+ *   newest link revokes every older one (of two made at once, both would stay valid).
  */
 import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Clock } from "../shared/index.js";
@@ -43,6 +47,11 @@ export function createConfirmationService(deps: { prisma: PrismaClient; clock: C
     return new ConfirmationKeyError("expired", row.intent);
   }
 
+  /** Held until the transaction ends; every process on the database waits for it. */
+  async function lockObject(tx: Tx, intent: Intent, objectId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`confirmation\n${intent}\n${objectId}`}, 0))`;
+  }
+
   async function find(key: string, db: Tx | PrismaClient = prisma): Promise<Row | null> {
     if (!isWellFormed(key)) throw new ConfirmationKeyError("malformed");
     return db.confirmation.findUnique({ where: { keyHash: hashKey(key) } });
@@ -51,6 +60,7 @@ export function createConfirmationService(deps: { prisma: PrismaClient; clock: C
   return {
     async create(tx: Tx, link: { intent: Intent; objectId: string; payload?: Payload }): Promise<CreatedLink> {
       const now = clock.now();
+      await lockObject(tx, link.intent, link.objectId);
       await tx.confirmation.updateMany({
         where: { intent: link.intent, objectId: link.objectId, status: "pending" },
         data: { status: "revoked" },
@@ -63,10 +73,15 @@ export function createConfirmationService(deps: { prisma: PrismaClient; clock: C
       return { key, url: `${deps.issuer}/confirm/${key}`, expiresAt };
     },
 
-    /** Throws TooManyLinksError when another link for this object would be one too many. */
-    async assertMaySend(intent: Intent, objectId: string, db: Tx | PrismaClient = prisma): Promise<void> {
+    /**
+     * Throws TooManyLinksError when another link for this object would be one too many. Given
+     * the transaction that will make the link, it first takes the object's lock, so that
+     * concurrent requests cannot all pass the limit.
+     */
+    async assertMaySend(intent: Intent, objectId: string, tx?: Tx): Promise<void> {
+      if (tx) await lockObject(tx, intent, objectId);
       const now = clock.now().getTime();
-      const recent = await db.confirmation.findMany({
+      const recent = await (tx ?? prisma).confirmation.findMany({
         where: { intent, objectId, createdAt: { gt: new Date(now - 3600_000) } },
         orderBy: { createdAt: "desc" },
         select: { createdAt: true },
