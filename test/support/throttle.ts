@@ -22,16 +22,17 @@ export function retryAfterOf(hop: Pick<Hop, "headers">): number | undefined {
 
 /** The page's form-wide message (role="alert"), as a person reads it. */
 export function alertOf(html: string): string | undefined {
-  const match = /<p class="error" role="alert">([\s\S]*?)<\/p>/.exec(html);
+  const match = /<p class="error[^"]*" role="alert">([\s\S]*?)<\/p>/.exec(html);
   return match ? textOf(match[1]!).replace(/^⚠\s*/, "") : undefined;
 }
 
 /**
  * One password sign-in through the demo client in `browser`. The browser first forgets any
  * session it has but keeps the cookie that makes it known to the addresses it signed in
- * with, as a browser does after signing out.
+ * with, as a browser does after signing out. `tessera` names the issuer of the demo client's
+ * redirect URI; the browser may be talking to another process.
  */
-export async function signInAgain(tessera: TestTessera, browser: BrowserSession, email: string, password: string): Promise<Hop> {
+export async function signInAgain(tessera: Pick<TestTessera, "issuer">, browser: BrowserSession, email: string, password: string): Promise<Hop> {
   browser.keepOnlyCookies([knownBrowserCookie.name]);
   const login = await browser.follow(demoAuthorizeUrl(tessera));
   return allowIfAsked(browser, await browser.follow(`${interactionPath(login)}/login`, { form: { email, password } }));
