@@ -153,11 +153,17 @@ describe("refusals explain themselves on the page and change nothing", () => {
     expect(mailsSince(tessera, mark, address())).toEqual([]);
   });
 
-  test.each(["not-an-address", "two@@example.test", "spaces in@example.test", ""])("adding the malformed address %j (400)", async (address) => {
+  const example = "Enter an email address like name@example.com.";
+  test.each([
+    ["not-an-address", example],
+    ["two@@example.test", example],
+    ["spaces in@example.test", "An email address has no spaces, line breaks or other control characters."],
+    ["", example],
+  ])("adding the malformed address %j (400)", async (address, message) => {
     const before = await emailState(tessera, accountId);
     const hop = await addAddress(session, address);
     expect(hop.status).toBe(400);
-    expect(fieldErrorOf(hop.body, "email")).toBe("Enter an email address like name@example.com.");
+    expect(fieldErrorOf(hop.body, "email")).toBe(message);
     expect(inputValueOf(hop.body, "email")).toBe(address);
     expect(hop.body).toContain("<title>Error: Your account · Tessera</title>");
     expect(await emailState(tessera, accountId)).toEqual(before);
