@@ -50,7 +50,7 @@ const schema = z
       .optional(),
     /** Where the embedded database and the development outbox live. */
     DATA_DIR: z.string().min(1).default("data"),
-    /** Where signing keys and cookie secrets are generated on first start (never committed). */
+    /** Where signing keys, cookie secrets and the client-secret encryption key are generated on first start (never committed). */
     KEYS_DIR: z.string().min(1).default("keys"),
     /** How much to log: fatal, error, warn, info, debug (adds passing /healthz probes), trace or silent. */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -46,10 +46,13 @@ import { defineAccountWork, defineBackgroundWork } from "./background.js";
 import {
   accountClient,
   clientAuthGuard,
+  clientSecrets,
   createAdapterFactory,
   createProvider,
   revokeAccountAccess,
+  loadOrCreateAtRestKeys,
   loadOrCreateKeys,
+  sealPlainClientSecrets,
   providerSession,
   accountSessions,
   clientCredentialsBearer,
@@ -96,8 +99,12 @@ export async function startTessera(
     if (applied.length) log.info({ migrations: applied }, "applied migrations");
 
     const keys = await loadOrCreateKeys(config.keysDir);
-    for (const file of keys.created) log.info({ file }, "generated key material");
-    if (config.demoClient.enabled) await seedDemoClient(db.prisma, config.issuer, config.demoClient.secret);
+    const atRestKeys = await loadOrCreateAtRestKeys(config.keysDir);
+    for (const file of [...keys.created, ...(atRestKeys.created ? [atRestKeys.created] : [])]) log.info({ file }, "generated key material");
+    const secrets = clientSecrets(atRestKeys);
+    if (config.demoClient.enabled) await seedDemoClient(db.prisma, config.issuer, config.demoClient.secret, secrets);
+    const sealed = await sealPlainClientSecrets(db.prisma, secrets);
+    if (sealed) log.info({ clients: sealed }, "encrypted client secrets that were stored in plain text");
 
     await seedAccountClient(db.prisma, config.issuer);
 
@@ -132,7 +139,7 @@ export async function startTessera(
     const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
     const provider = createProvider(config.issuer, {
       keys,
-      adapter: createAdapterFactory(db.prisma, clock, clientAuth.beforeLookup),
+      adapter: createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup),
       resourceServer: resourceServerLookup(db.prisma),
       accounts,
       policy: { accounts, terms, organisations, clock },

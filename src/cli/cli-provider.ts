@@ -7,7 +7,15 @@
 import type Provider from "oidc-provider";
 import type { Config } from "../config.js";
 import type { Database } from "../db/index.js";
-import { createAdapterFactory, createProvider, generateSigningKey, readKeyMaterial, resourceServerLookup, type KeyMaterial } from "../oidc/index.js";
+import {
+  createAdapterFactory,
+  createProvider,
+  generateSigningKey,
+  loadOrCreateAtRestKeys,
+  readKeyMaterial,
+  resourceServerLookup,
+  type KeyMaterial,
+} from "../oidc/index.js";
 import { type Clock, createLogger } from "../shared/index.js";
 
 type ProviderDeps = Parameters<typeof createProvider>[1];
@@ -18,7 +26,9 @@ export async function createCliProvider(config: Config, db: Database, clock: Clo
   const unreachable = new Proxy({}, { get: (_target, name) => { throw new Error(`the CLI's provider reached ${String(name)}`); } });
   const deps = {
     keys: (await readKeyMaterial(config.keysDir)) ?? (await temporaryKeys()),
-    adapter: createAdapterFactory(db.prisma, clock),
+    // Unlike the signing keys, the at-rest key must be the server's own (what the CLI
+    // stores, the server reads back), so the CLI creates it when it runs first.
+    adapter: createAdapterFactory(db.prisma, clock, await loadOrCreateAtRestKeys(config.keysDir)),
     resourceServer: resourceServerLookup(db.prisma),
     accounts: unreachable,
     policy: unreachable,

@@ -1,9 +1,11 @@
 /**
  * The `client` table for the operator's commands: OIDC metadata in `metadata` (as the
- * provider reads it through src/oidc/adapter.ts), Tessera's settings in columns.
+ * provider reads it through src/oidc/adapter.ts), Tessera's settings in columns. The
+ * secret is sealed on the way in and opened on the way out (src/oidc/client-secrets.ts).
  */
 import { settingsOfRow, type ClientSettingValues } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
+import type { ClientSecrets } from "../oidc/index.js";
 
 export type ClientMetadata = Record<string, unknown>;
 
@@ -21,10 +23,10 @@ export type ClientColumns = Pick<ClientRecord, "metadata" | "settings">;
 
 type Row = Prisma.ClientGetPayload<{ include: { organisation: true } }>;
 
-function toRecord(row: Row): ClientRecord {
+function recordOf(row: Row, secrets: ClientSecrets): ClientRecord {
   return {
     id: row.id,
-    metadata: row.metadata as ClientMetadata,
+    metadata: secrets.open(row.id, row.metadata as ClientMetadata),
     settings: settingsOfRow(row),
     organisationSlug: row.organisation.slug,
     createdAt: row.createdAt,
@@ -32,9 +34,10 @@ function toRecord(row: Row): ClientRecord {
   };
 }
 
-export function createClientRepository(prisma: PrismaClient) {
+export function createClientRepository(prisma: PrismaClient, secrets: ClientSecrets) {
   const include = { organisation: true } as const;
-  const data = (columns: ClientColumns) => ({ ...columns.settings, metadata: columns.metadata as Prisma.InputJsonValue });
+  const data = (id: string, columns: ClientColumns) => ({ ...columns.settings, metadata: secrets.seal(id, columns.metadata) as Prisma.InputJsonValue });
+  const toRecord = (row: Row) => recordOf(row, secrets);
   return {
     async find(id: string): Promise<ClientRecord | undefined> {
       const row = await prisma.client.findUnique({ where: { id }, include });
@@ -46,11 +49,11 @@ export function createClientRepository(prisma: PrismaClient) {
     },
 
     async create(id: string, columns: ClientColumns): Promise<ClientRecord> {
-      return toRecord(await prisma.client.create({ data: { id, ...data(columns) }, include }));
+      return toRecord(await prisma.client.create({ data: { id, ...data(id, columns) }, include }));
     },
 
     async update(id: string, columns: ClientColumns): Promise<ClientRecord> {
-      return toRecord(await prisma.client.update({ where: { id }, data: data(columns), include }));
+      return toRecord(await prisma.client.update({ where: { id }, data: data(id, columns), include }));
     },
 
     /** Its sign-in history goes with it (cascade); tokens die with it, as the provider no longer finds the client. */

@@ -19,10 +19,14 @@ export function registerClientCommands(program: Command, context: CliContext): v
   const withService = <T>(run: (service: ClientService) => Promise<T>) =>
     context.withDatabase(async (db) => {
       // node-oidc-provider takes seconds to load and only these commands need it.
-      const [{ createClientService }, { createClientValidator, InvalidClientMetadata }] = await Promise.all([import("./client-service.js"), import("./client-validator.js")]);
+      const [{ createClientService }, { createClientValidator, InvalidClientMetadata }, { clientSecrets, loadOrCreateAtRestKeys }] = await Promise.all([
+        import("./client-service.js"),
+        import("./client-validator.js"),
+        import("../oidc/index.js"),
+      ]);
       let validator: ReturnType<typeof createClientValidator> | undefined;
       const service = createClientService({
-        clients: createClientRepository(db.prisma),
+        clients: createClientRepository(db.prisma, clientSecrets(await loadOrCreateAtRestKeys(context.config().keysDir))),
         organisations: createOrganisationRepository(db.prisma),
         validator: () => (validator ??= createClientValidator(context.config(), db, context.clock)),
         demoSeeded: context.config().demoClient.enabled,

@@ -3,8 +3,9 @@
  * one of them out by deleting its row (the browser holding its cookie is then signed out
  * at its next request, as the provider finds no session behind the cookie).
  * - The page never sees a session's id: it is the value of that browser's session cookie
- *   (signed, but still not something to print in pages and request logs). Each session is
- *   shown under a handle derived from it by SHA-256.
+ *   (signed, but still not something to print in pages and request logs), and the table
+ *   only holds its hash (stored-id.ts). Each session is shown under a handle derived from
+ *   that by SHA-256.
  * - Only the account's own, unexpired sessions are listed or ended.
  */
 import { createHash } from "node:crypto";
@@ -12,6 +13,7 @@ import type { PrismaClient } from "../db/index.js";
 import type { EventRecorder } from "../jobs/index.js";
 import type { Clock } from "../shared/index.js";
 import { accountClientId } from "./account-client.js";
+import { storedIdOf } from "./stored-id.js";
 
 export interface AccountSession {
   /** Stands for the session in pages and form actions. */
@@ -47,6 +49,7 @@ export function accountSessions(prisma: PrismaClient, clock: Clock, events: Even
     /** Newest sign-in first, with the asking browser's session (`currentId`) at the top. */
     async list(accountId: string, currentId?: string): Promise<AccountSession[]> {
       const rows = await rowsOf(accountId);
+      const current = currentId && storedIdOf("Session", currentId);
       const clientIds = new Set(rows.flatMap((row) => Object.keys((row.payload as SessionPayload).authorizations ?? {})));
       clientIds.delete(accountClientId);
       const clients = await prisma.client.findMany({ where: { id: { in: [...clientIds] } }, select: { id: true, metadata: true } });
@@ -57,7 +60,7 @@ export function accountSessions(prisma: PrismaClient, clock: Clock, events: Even
           return {
             handle: handleOf(row.id),
             signedInAt: new Date((payload.loginTs ?? payload.iat ?? 0) * 1000),
-            current: row.id === currentId,
+            current: row.id === current,
             applications: Object.keys(payload.authorizations ?? {}).flatMap((clientId) => names.get(clientId) ?? []),
           };
         })

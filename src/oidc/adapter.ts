@@ -6,8 +6,11 @@
  *   purge job deletes it.
  * - Consuming is atomic: of two concurrent redemptions of one code only one succeeds; the
  *   other is refused and, as RFC 6749 §4.1.2 asks for a reused code, the grant is revoked.
- * - Clients come from the `client` table, their Tessera settings (src/clients/) merged into
- *   the metadata; of settings in metadata the provider saves, only registrable ones are stored.
+ * - Rows whose id is a secret (tokens, codes, sessions) are keyed by its hash and hold no
+ *   copy of it (stored-id.ts); the provider gets its id back from the value it presented.
+ * - Clients come from the `client` table, their secret opened (client-secrets.ts) and their
+ *   Tessera settings (src/clients/) merged into the metadata; of settings in metadata the
+ *   provider saves, only registrable ones are stored.
  * - A client lookup first asks `beforeClientLookup`, which may refuse it: the provider looks
  *   the client up just before checking its credentials (client-auth-throttle.ts).
  */
@@ -15,13 +18,18 @@ import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { clientSettingsMetadata } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Clock } from "../shared/index.js";
+import type { AtRestKeys } from "./at-rest-key.js";
+import { clientSecrets, type ClientSecrets } from "./client-secrets.js";
 import { grantArtefacts } from "./grant-artefacts.js";
+import { hasSecretId, storedIds, type StoredIds } from "./stored-id.js";
 
 /** Models whose consumption grants tokens: a second consumption is an attack. */
 const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
 
-export function createAdapterFactory(prisma: PrismaClient, clock: Clock, beforeClientLookup?: (id: string) => Promise<void>) {
-  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma, beforeClientLookup) : new ModelAdapter(name, prisma, clock));
+export function createAdapterFactory(prisma: PrismaClient, clock: Clock, keys: AtRestKeys, beforeClientLookup?: (id: string) => Promise<void>) {
+  const ids = storedIds(keys);
+  const secrets = clientSecrets(keys);
+  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma, secrets, beforeClientLookup) : new ModelAdapter(name, prisma, clock, ids));
 }
 
 class ModelAdapter implements Adapter {
@@ -29,25 +37,28 @@ class ModelAdapter implements Adapter {
     private readonly model: string,
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
+    private readonly ids: StoredIds,
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const data = {
-      payload: payload as Prisma.InputJsonValue,
+      payload: this.withoutSecretIds(payload) as Prisma.InputJsonValue,
       grantId: payload.grantId ?? null,
       uid: payload.uid ?? null,
       userCode: payload.userCode ?? null,
       expiresAt: expiresIn ? new Date(this.clock.now().getTime() + expiresIn * 1000) : null,
     };
+    const key = this.ids.keyOf(this.model, id);
     await this.prisma.oidcModel.upsert({
-      where: { model_id: { model: this.model, id } },
-      create: { model: this.model, id, ...data },
+      where: { model_id: { model: this.model, id: key } },
+      create: { model: this.model, id: key, ...data },
       update: data,
     });
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.present(await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } } }));
+    const row = await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id: this.ids.keyOf(this.model, id) } } });
+    return this.present(row, id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -59,19 +70,20 @@ class ModelAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    const key = this.ids.keyOf(this.model, id);
     const { count } = await this.prisma.oidcModel.updateMany({
-      where: { model: this.model, id, consumedAt: null },
+      where: { model: this.model, id: key, consumedAt: null },
       data: { consumedAt: this.clock.now() },
     });
     if (count === 0 && singleUseGrantSources.has(this.model)) {
-      const row = await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id } } });
+      const row = await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id: key } } });
       if (row?.grantId) await this.revokeByGrantId(row.grantId);
       throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
   }
 
   async destroy(id: string): Promise<void> {
-    await this.prisma.oidcModel.deleteMany({ where: { model: this.model, id } });
+    await this.prisma.oidcModel.deleteMany({ where: { model: this.model, id: this.ids.keyOf(this.model, id) } });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -82,31 +94,52 @@ class ModelAdapter implements Adapter {
     await this.prisma.oidcModel.deleteMany({ where: grantArtefacts([grantId]) });
   }
 
+  /**
+   * The payload as stored: without the id where the id is the secret, and without the
+   * session cookie's value that the provider copies into an Interaction (`session.cookie`,
+   * which it never reads back).
+   */
+  private withoutSecretIds(payload: AdapterPayload): AdapterPayload {
+    if (hasSecretId(this.model)) {
+      const { jti: _jti, ...rest } = payload;
+      return rest;
+    }
+    if (this.model === "Interaction" && payload.session) {
+      const { cookie: _cookie, ...session } = payload.session as { cookie?: string };
+      return { ...payload, session } as AdapterPayload;
+    }
+    return payload;
+  }
+
+  /** A row as the provider expects it, with the id it was found by (`presentedId`) back in. */
   private present(
-    row: { payload: Prisma.JsonValue; expiresAt: Date | null; consumedAt: Date | null } | null,
+    row: { id: string; payload: Prisma.JsonValue; expiresAt: Date | null; consumedAt: Date | null } | null,
+    presentedId?: string,
   ): AdapterPayload | undefined {
     if (!row) return undefined;
     if (row.expiresAt && row.expiresAt <= this.clock.now()) return undefined;
     const payload = row.payload as AdapterPayload;
-    return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+    const id = hasSecretId(this.model) ? { jti: presentedId ?? this.ids.idFor(this.model, row.id) } : undefined;
+    return { ...payload, ...id, ...(row.consumedAt && { consumed: Math.floor(row.consumedAt.getTime() / 1000) }) };
   }
 }
 
 class ClientAdapter implements Adapter {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly secrets: ClientSecrets,
     private readonly beforeLookup?: (id: string) => Promise<void>,
   ) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     await this.beforeLookup?.(id);
     const row = await this.prisma.client.findUnique({ where: { id } });
-    return row ? clientSettingsMetadata.fromRow(row) : undefined;
+    return row ? clientSettingsMetadata.fromRow({ ...row, metadata: this.secrets.open(id, row.metadata as Record<string, unknown>) as Prisma.JsonValue }) : undefined;
   }
 
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
     const { metadata, settings } = clientSettingsMetadata.toRow(payload);
-    const data = { metadata, ...settings };
+    const data = { metadata: this.secrets.seal(id, metadata as Record<string, unknown>) as Prisma.InputJsonValue, ...settings };
     await this.prisma.client.upsert({ where: { id }, create: { id, ...data }, update: data });
   }
 

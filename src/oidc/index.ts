@@ -1,4 +1,6 @@
 export { createAdapterFactory } from "./adapter.js";
+export { loadOrCreateAtRestKeys, type AtRestKeys } from "./at-rest-key.js";
+export { clientSecrets, sealPlainClientSecrets, type ClientSecrets } from "./client-secrets.js";
 export { responseTypes } from "./configuration.js";
 export {
   generateSigningKey,

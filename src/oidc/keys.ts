@@ -17,7 +17,7 @@ export interface KeyMaterial {
 }
 
 export async function loadOrCreateKeys(keysDir: string): Promise<KeyMaterial & { created: string[] }> {
-  await fs.mkdir(keysDir, { recursive: true, mode: 0o700 });
+  await ensureKeysDir(keysDir);
   const created: string[] = [];
   const jwksPath = path.join(keysDir, "jwks.json");
   let jwks = await readJson<{ keys: JWK[] }>(jwksPath);
@@ -49,7 +49,11 @@ export async function generateSigningKey(alg: string): Promise<JWK> {
   return { ...jwk, alg, use: "sig", kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}` };
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
+export async function ensureKeysDir(keysDir: string): Promise<void> {
+  await fs.mkdir(keysDir, { recursive: true, mode: 0o700 });
+}
+
+export async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(await fs.readFile(file, "utf8")) as T;
   } catch (error) {
@@ -58,7 +62,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-async function writeSecret(file: string, value: unknown): Promise<void> {
+export async function writeSecret(file: string, value: unknown): Promise<void> {
   // Written beside and renamed into place, so a crash never leaves a truncated key file.
   const temporary = `${file}.${process.pid}.tmp`;
   await fs.writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });

@@ -5,6 +5,7 @@
  * access token for dynamic registration is printed once and accepted by the provider.
  */
 import { registrationPolicyName } from "../../src/oidc/index.js";
+import { storedIdOf } from "../../src/oidc/stored-id.js";
 import { cliWorkspace, expectOneLineError, type CliWorkspace } from "../support/cli.js";
 
 interface ClientJson {
@@ -60,9 +61,11 @@ test("client create prints a strong secret once; show and list never do", async 
 
   const row = await clientRow("shop");
   expect(row).toMatchObject({ firstParty: true, requireVerifiedEmail: true, cooloffHours: 24, organisation: { slug: "acme" } });
+  // The secret is stored encrypted (src/oidc/client-secrets.ts), never as itself.
+  expect(JSON.stringify(row)).not.toContain(created.clientSecret);
   expect(row?.metadata).toMatchObject({
     client_id: "shop",
-    client_secret: created.clientSecret,
+    client_secret: expect.stringMatching(/^sealed:v1:/),
     client_name: "Shop",
     redirect_uris: ["https://shop.example/cb", "https://shop.example/cb2"],
     post_logout_redirect_uris: ["https://shop.example/bye"],
@@ -79,16 +82,21 @@ test("client create prints a strong secret once; show and list never do", async 
   }
   expect(await tokenStatus("shop", created.clientSecret!)).toBe(200);
   expect(await tokenStatus("shop", "wrong-secret")).toBe(401);
+  shopSecret = created.clientSecret!;
 }, timeout);
+
+let shopSecret: string;
 
 test("rotate-secret prints a new secret once; the old one stops working", async () => {
   const before = (await clientRow("shop"))?.metadata as { client_secret: string };
   const rotated = await cli.json<ClientJson>("client", "rotate-secret", "shop");
   expect(rotated.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  expect(rotated.clientSecret).not.toBe(before.client_secret);
-  expect(((await clientRow("shop"))?.metadata as { client_secret: string }).client_secret).toBe(rotated.clientSecret);
+  expect(rotated.clientSecret).not.toBe(shopSecret);
+  const after = await clientRow("shop");
+  expect((after?.metadata as { client_secret: string }).client_secret).not.toBe(before.client_secret);
+  expect(JSON.stringify(after)).not.toContain(rotated.clientSecret);
   expect(await tokenStatus("shop", rotated.clientSecret!)).toBe(200);
-  expect(await tokenStatus("shop", before.client_secret)).toBe(401);
+  expect(await tokenStatus("shop", shopSecret)).toBe(401);
 
   const text = await cli.run("client", "rotate-secret", "shop");
   expect(text.stdout).toMatch(/^client secret:\s+[A-Za-z0-9_-]{43}\s+\(shown once: store it now\)$/m);
@@ -197,14 +205,16 @@ test("client initial-access-token prints a token once, stored to expire after th
   const rows = await initialAccessTokenRows();
   expect(rows).toHaveLength(1);
   // Tessera's registration policy rides on the token: the provider applies it to what it registers.
-  expect(rows[0]).toMatchObject({ id: issued.initialAccessToken, consumedAt: null, payload: { policies: [registrationPolicyName] } });
+  // Stored under its hash only (src/oidc/stored-id.ts).
+  expect(JSON.stringify(rows)).not.toContain(issued.initialAccessToken);
+  expect(rows[0]).toMatchObject({ id: storedIdOf("InitialAccessToken", issued.initialAccessToken), consumedAt: null, payload: { policies: [registrationPolicyName] } });
   expect(Math.abs(rows[0]!.expiresAt!.getTime() - Date.parse(issued.expiresAt))).toBeLessThan(2000);
 
   const text = await cli.run("client", "initial-access-token");
   expect(text.code).toBe(0);
   const token = /^initial access token:\s+([A-Za-z0-9_-]{43})\s+\(shown once: store it now\)$/m.exec(text.stdout)?.[1];
   expect(token).toBeDefined();
-  const sevenDays = (await initialAccessTokenRows()).find((row) => row.id === token)!;
+  const sevenDays = (await initialAccessTokenRows()).find((row) => row.id === storedIdOf("InitialAccessToken", token!))!;
   expect(Math.round((sevenDays.expiresAt!.getTime() - Date.now()) / (24 * 3600 * 1000))).toBe(7);
 
   expect(await registrationStatus(issued.initialAccessToken)).toBe(201);

@@ -2,11 +2,15 @@
  * node-oidc-provider's adapter contract, run against the real database (PGlite, or
  * PostgreSQL when DATABASE_URL is set), with a clock the test moves.
  */
+import { randomBytes } from "node:crypto";
 import { errors, type AdapterPayload } from "oidc-provider";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
 import { purgeExpired } from "../../src/oidc/purge-expired.js";
 import { createAdapterFactory } from "../../src/oidc/index.js";
+import { storedIdOf } from "../../src/oidc/stored-id.js";
+import { atRestKeys } from "../../src/oidc/at-rest-key.js";
+import { clientSecrets, sealPlainClientSecrets } from "../../src/oidc/client-secrets.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 
 let database: TestDatabase;
@@ -14,12 +18,13 @@ let db: Database;
 let now = new Date("2026-01-01T00:00:00Z");
 const clock = { now: () => now };
 let adapterFor: ReturnType<typeof createAdapterFactory>;
+const keys = atRestKeys([{ kid: "test", key: randomBytes(32) }]);
 
 beforeAll(async () => {
   database = await freshDatabase();
   db = await openDatabase(database.target);
   await applyMigrations(db.sql);
-  adapterFor = createAdapterFactory(db.prisma, clock);
+  adapterFor = createAdapterFactory(db.prisma, clock, keys);
 });
 afterAll(async () => {
   await db?.close();
@@ -33,8 +38,8 @@ const later = (seconds: number) => {
 test("upsert then find returns the payload until it expires, then nothing", async () => {
   const sessions = adapterFor("Session");
   await sessions.upsert("s1", { accountId: "a1", uid: "u1" } as AdapterPayload, 60);
-  expect(await sessions.find("s1")).toEqual({ accountId: "a1", uid: "u1" });
-  expect(await sessions.findByUid("u1")).toEqual({ accountId: "a1", uid: "u1" });
+  expect(await sessions.find("s1")).toEqual({ accountId: "a1", uid: "u1", jti: "s1" });
+  expect(await sessions.findByUid("u1")).toMatchObject({ accountId: "a1", uid: "u1" });
   later(61);
   expect(await sessions.find("s1")).toBeUndefined();
   expect(await sessions.findByUid("u1")).toBeUndefined();
@@ -106,8 +111,40 @@ test("the purge job deletes expired rows only", async () => {
   later(2);
   const purged = await purgeExpired(db.prisma, clock);
   expect(purged).toBeGreaterThanOrEqual(1);
-  const left = await db.prisma.oidcModel.findMany({ where: { id: { in: ["short", "long"] } }, select: { id: true } });
-  expect(left.map((row) => row.id)).toEqual(["long"]);
+  expect(await adapterFor("AccessToken").find("long")).toBeDefined();
+  const left = await db.prisma.oidcModel.findMany({ where: { id: { in: ["short", "long"].map((id) => storedIdOf("AccessToken", id)) } }, select: { id: true } });
+  expect(left.map((row) => row.id)).toEqual([storedIdOf("AccessToken", "long")]);
+});
+
+test("a secret id is stored only as its hash; the provider gets it back from what was presented", async () => {
+  const tokens = adapterFor("AccessToken");
+  await tokens.upsert("plain-token-value", { jti: "plain-token-value", grantId: "g5", accountId: "a" } as AdapterPayload, 60);
+  const rows = await db.prisma.oidcModel.findMany({ where: { grantId: "g5" } });
+  expect(rows).toHaveLength(1);
+  expect(JSON.stringify(rows)).not.toContain("plain-token-value");
+  expect(await tokens.find("plain-token-value")).toEqual({ jti: "plain-token-value", grantId: "g5", accountId: "a" });
+  // The row's key is no token: presented, it is hashed again and finds nothing.
+  expect(await tokens.find(rows[0]!.id)).toBeUndefined();
+  expect(await tokens.find(`stored:${rows[0]!.id}.${"A".repeat(43)}`)).toBeUndefined();
+});
+
+test("a device code found by its user code is saved and consumed under its hash", async () => {
+  const devices = adapterFor("DeviceCode");
+  await devices.upsert("device-secret", { userCode: "WXYZ-WXYZ", grantId: "g6" } as AdapterPayload, 600);
+  const found = await devices.findByUserCode("WXYZ-WXYZ");
+  expect(found?.jti).toMatch(/^stored:[0-9a-f]{64}\.[\w-]{43}$/);
+  await devices.upsert(found!.jti!, { ...found!, accountId: "approved" } as AdapterPayload, 600);
+  expect(await db.prisma.oidcModel.count({ where: { model: "DeviceCode", grantId: "g6" } })).toBe(1);
+  expect(await devices.find("device-secret")).toMatchObject({ jti: "device-secret", accountId: "approved" });
+  // The provider notes the reference in the Interaction and finds the code by it again.
+  expect(await devices.find(found!.jti!)).toMatchObject({ accountId: "approved" });
+  await devices.consume(found!.jti!);
+  expect((await devices.find("device-secret"))?.consumed).toBeDefined();
+});
+
+test("an interaction keeps no copy of its browser's session id", async () => {
+  await adapterFor("Interaction").upsert("i2", { jti: "i2", session: { accountId: "a", uid: "su", cookie: "session-secret" } } as AdapterPayload, 60);
+  expect(await adapterFor("Interaction").find("i2")).toEqual({ jti: "i2", session: { accountId: "a", uid: "su" } });
 });
 
 test("clients come from their own table with Tessera's policy merged in, never written from metadata", async () => {
@@ -119,4 +156,26 @@ test("clients come from their own table with Tessera's policy merged in, never w
   expect(row.firstParty).toBe(false);
   expect(row.metadata).not.toHaveProperty("first_party");
   expect(await clients.find("nobody")).toBeUndefined();
+});
+
+test("client secrets are stored sealed and given to the provider in plain; plain ones left from before are sealed", async () => {
+  const clients = adapterFor("Client");
+  await clients.upsert("sealed-app", { client_id: "sealed-app", client_secret: "the-registered-secret", redirect_uris: ["https://a/cb"] } as AdapterPayload, 0);
+  const row = await db.prisma.client.findUniqueOrThrow({ where: { id: "sealed-app" } });
+  expect(JSON.stringify(row)).not.toContain("the-registered-secret");
+  expect(row.metadata).toMatchObject({ client_secret: expect.stringMatching(/^sealed:v1:test:/) });
+  expect(await clients.find("sealed-app")).toMatchObject({ client_secret: "the-registered-secret" });
+
+  // Sealed for one client, the value does not open for another (the client id is bound in).
+  await db.prisma.client.create({ data: { id: "copycat", metadata: { client_id: "copycat", client_secret: (row.metadata as { client_secret: string }).client_secret } } });
+  await expect(clients.find("copycat")).rejects.toThrow();
+  await db.prisma.client.delete({ where: { id: "copycat" } });
+
+  // A secret written in plain text by an older Tessera works, and is sealed at the next start.
+  await db.prisma.client.create({ data: { id: "older-app", metadata: { client_id: "older-app", client_secret: "an-older-plain-secret" } } });
+  expect(await clients.find("older-app")).toMatchObject({ client_secret: "an-older-plain-secret" });
+  expect(await sealPlainClientSecrets(db.prisma, clientSecrets(keys))).toBe(1);
+  expect(JSON.stringify(await db.prisma.client.findMany())).not.toContain("an-older-plain-secret");
+  expect(await clients.find("older-app")).toMatchObject({ client_secret: "an-older-plain-secret" });
+  expect(await sealPlainClientSecrets(db.prisma, clientSecrets(keys))).toBe(0);
 });

@@ -11,6 +11,7 @@ import { registerClient, uniqueClientId, type ClientMetadata } from "../support/
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { rejection, relyingParty } from "../support/relying-party.js";
 import { formById, htmlForm, labelledInput } from "../support/page-text.js";
+import { storedCopiesOf } from "../support/stored-secrets.js";
 
 const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -149,6 +150,9 @@ describe("a device connected by a person", () => {
     expect(claims.aud).toBe(client.client_id);
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
     expect(userinfo).toMatchObject({ sub: claims.sub, email: person.email, name: person.name });
+    // The device code and the tokens are stored only as hashes.
+    const secrets = { deviceCode: device.device_code, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+    expect(await storedCopiesOf(tessera.db.prisma, secrets)).toEqual([]);
     connected = { device };
   });
 

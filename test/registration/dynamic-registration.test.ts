@@ -18,6 +18,7 @@ import { authorize, BrowserSession, interactionPath, newPerson } from "../suppor
 import { rpOrigin, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
+import { storedCopiesOf } from "../support/stored-secrets.js";
 
 type Registered = ClientMetadata & { client_id: string; registration_access_token: string; registration_client_uri: string };
 
@@ -124,7 +125,22 @@ describe("POST /reg needs an initial access token", () => {
     // Stored like an operator's client: metadata in the row, Tessera's policy at its defaults.
     const row = await tessera.db.prisma.client.findUniqueOrThrow({ where: { id: registered.client_id }, include: { organisation: true } });
     expect(row).toMatchObject({ firstParty: false, requireVerifiedEmail: false, cooloffHours: null, organisation: { slug: "default" } });
-    expect(row.metadata).toMatchObject({ client_secret: registered.client_secret, redirect_uris: [rpRedirectUri] });
+    // The secret is stored encrypted (src/oidc/client-secrets.ts), never as itself.
+    expect(row.metadata).toMatchObject({ client_secret: expect.stringMatching(/^sealed:v1:/), redirect_uris: [rpRedirectUri] });
+    expect(await storedCopiesOf(tessera.db.prisma, { clientSecret: registered.client_secret })).toEqual([]);
+  });
+
+  test("a registered client_secret_post client authenticates with the secret in the body", async () => {
+    const registered = await register(webClient({ token_endpoint_auth_method: "client_secret_post", grant_types: ["client_credentials"], response_types: [], redirect_uris: [] }));
+    expect(await storedCopiesOf(tessera.db.prisma, { clientSecret: registered.client_secret })).toEqual([]);
+    const token = (secret: string) =>
+      fetch(`${tessera.issuer}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: registered.client_id, client_secret: secret }).toString(),
+      });
+    expect((await token(registered.client_secret!)).status).toBe(200);
+    expect((await token("wrong")).status).toBe(401);
   });
 
   test("the registered client completes a code flow with openid-client", async () => {
@@ -139,6 +155,8 @@ describe("RFC 7592 management with the registration access token", () => {
   test("GET reads the metadata, PUT replaces it (and rotates the token), DELETE removes the client", async () => {
     const registered = await register(webClient({ post_logout_redirect_uris: [`${rpOrigin}/bye`] }));
     const uri = registered.registration_client_uri;
+    // Both bearer tokens are stored only as hashes.
+    expect(await storedCopiesOf(tessera.db.prisma, { initialAccessToken, registrationAccessToken: registered.registration_access_token })).toEqual([]);
 
     const read = await send(uri, { token: registered.registration_access_token });
     expect(read.status).toBe(200);
@@ -166,6 +184,7 @@ describe("RFC 7592 management with the registration access token", () => {
     expect(rotated).not.toBe(registered.registration_access_token);
     expect((await send(uri, { token: registered.registration_access_token })).status).toBe(401);
     expect((await send(uri, { token: rotated })).body).toMatchObject({ client_name: "Renamed RP" });
+    expect(await storedCopiesOf(tessera.db.prisma, { rotated })).toEqual([]);
     const row = await tessera.db.prisma.client.findUniqueOrThrow({ where: { id: registered.client_id } });
     expect(row.metadata).toMatchObject({ client_name: "Renamed RP", redirect_uris: [rpRedirectUri, `${rpOrigin}/cb2`] });
     expect(row.metadata).toMatchObject({ post_logout_redirect_uris: [] });
