@@ -56,7 +56,8 @@ export function walletLogin(deps: { wallet: WalletService }): LoginMethod {
             try {
               const { accountId } = await wallet.signUp(
                 bindings.interaction(details.uid),
-                { message: form.get("message"), signature: form.get("signature") },
+                // Browsers send a form's line breaks as CRLF (HTML's form submission); the wallet signed LF.
+                { message: form.get("message").replace(/\r\n/g, "\n"), signature: form.get("signature") },
                 { name: form.get("name"), email: form.get("email") },
               );
               ctx.state.log.info({ accountId }, "wallet sign-up");
