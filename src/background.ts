@@ -5,6 +5,7 @@
  */
 import type { JWK } from "jose";
 import { passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
+import { deleteCustomer, deleteCustomerHandler, expirePlans, expirePlansHandler, planClaims, type Billing } from "./billing/index.js";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
@@ -20,9 +21,9 @@ import { readableOn, type Clock } from "./shared/index.js";
 export async function defineBackgroundWork(
   jobs: JobRunner,
   events: EventLog,
-  deps: { config: Config; prisma: PrismaClient; clock: Clock; jwks: { keys: JWK[] }; push: PushRepository },
+  deps: { config: Config; prisma: PrismaClient; clock: Clock; jwks: { keys: JWK[] }; push: PushRepository; billing: Billing },
 ): Promise<void> {
-  const { config, prisma, clock, push } = deps;
+  const { config, prisma, clock, push, billing } = deps;
   jobs.define(
     sendMail,
     sendMailHandler({
@@ -41,8 +42,17 @@ export async function defineBackgroundWork(
   jobs.define(purgeThrottleCounters, purgeThrottleCountersHandler(prisma, clock));
   jobs.define(
     pushDelivery,
-    pushDeliveryHandler({ repo: push, sign: await createSetSigner(config.issuer, deps.jwks), issuer: config.issuer, production: config.env === "production", clock }),
+    pushDeliveryHandler({
+      repo: push,
+      sign: await createSetSigner(config.issuer, deps.jwks),
+      issuer: config.issuer,
+      production: config.env === "production",
+      clock,
+      claimContributors: [planClaims(billing.service)],
+    }),
   );
+  jobs.define(expirePlans, expirePlansHandler({ repo: billing.repo, billing: billing.service, events, jobs, clock }));
+  jobs.define(deleteCustomer, deleteCustomerHandler(billing.stripe));
   subscribePush({ events, jobs, repo: push, clock, prisma });
 
   for (const schedule of schedules) jobs.schedule(schedule);

@@ -168,6 +168,21 @@ const schema = z
     THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP: rate.default("20/5m"),
     /** Failed client authentications per IP over every client id. */
     THROTTLE_CLIENT_AUTH_PER_IP: rate.default("100/5m"),
+     * Stripe secret API key (sk_live_… or sk_test_…, or a restricted key allowed customers,
+     * Checkout sessions and subscriptions). Unset: billing is off and /account/billing says so.
+     */
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
+    /** The signing secret (whsec_…) of the Stripe webhook endpoint pointed at ISSUER/webhooks/stripe. Required with STRIPE_SECRET_KEY. */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+    /** Stripe price id (price_…) of the Premium plan paid monthly. At least one price is required with STRIPE_SECRET_KEY. */
+    STRIPE_PRICE_MONTHLY: z.string().regex(/^price_/, "must be a Stripe price id (price_…)").optional(),
+    /** Stripe price id (price_…) of the Premium plan paid yearly. */
+    STRIPE_PRICE_YEARLY: z.string().regex(/^price_/, "must be a Stripe price id (price_…)").optional(),
+    /**
+     * Where Stripe's API is reached, as protocol://host:port. Unset: Stripe's own
+     * (https://api.stripe.com). For a local stand-in of Stripe's API (tests, stripe-mock).
+     */
+    STRIPE_API_URL: z.url({ message: "must be an absolute URL such as http://localhost:12111" }).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -193,6 +208,12 @@ const schema = z
     if (logoProblem) ctx.addIssue({ code: "custom", path: ["BRAND_LOGO"], message: logoProblem });
     if (env.BRAND_SUPPORT_URL !== undefined && !/^(?:https:\/\/[^\s]+|mailto:[^\s]+@[^\s]+)$/.test(env.BRAND_SUPPORT_URL)) {
       ctx.addIssue({ code: "custom", path: ["BRAND_SUPPORT_URL"], message: "must be an https:// or mailto: URL" });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required with STRIPE_SECRET_KEY (plans change only on Stripe's verified word)" });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_PRICE_MONTHLY && !env.STRIPE_PRICE_YEARLY) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_PRICE_MONTHLY"], message: "or STRIPE_PRICE_YEARLY is required with STRIPE_SECRET_KEY" });
     }
   });
 
@@ -238,6 +259,13 @@ export interface Config {
     signIn: { perAccountAndIp: RateLimit; perAccount: RateLimit; perIp: RateLimit; perKnownBrowser: RateLimit };
     mail: { perIp: RateLimit; perAddress: RateLimit };
     clientAuth: { perClientAndIp: RateLimit; perIp: RateLimit };
+  /** Stripe billing; undefined when STRIPE_SECRET_KEY is unset. */
+  billing?: {
+    secretKey: string;
+    webhookSecret: string;
+    prices: { month?: string; year?: string };
+    /** A stand-in for Stripe's API; undefined: Stripe's own. */
+    api?: { protocol: "http" | "https"; host: string; port: number };
   };
   mail: {
     from: string;
@@ -348,6 +376,14 @@ export function parseConfig(env: Env): Config {
       mail: { perIp: rateLimit(parsed.THROTTLE_MAIL_PER_IP), perAddress: rateLimit(parsed.THROTTLE_MAIL_PER_ADDRESS) },
       clientAuth: { perClientAndIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP), perIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_IP) },
     },
+    billing: parsed.STRIPE_SECRET_KEY && parsed.STRIPE_WEBHOOK_SECRET
+      ? {
+          secretKey: parsed.STRIPE_SECRET_KEY,
+          webhookSecret: parsed.STRIPE_WEBHOOK_SECRET,
+          prices: { month: parsed.STRIPE_PRICE_MONTHLY, year: parsed.STRIPE_PRICE_YEARLY },
+          api: parsed.STRIPE_API_URL ? stripeApi(new URL(parsed.STRIPE_API_URL)) : undefined,
+        }
+      : undefined,
     mail: {
       from: parsed.MAIL_FROM,
       transport: parsed.SMTP_URL
@@ -363,6 +399,11 @@ export function parseConfig(env: Env): Config {
 function sixDigitHex(color: string): string {
   const digits = color.slice(1).toLowerCase();
   return `#${digits.length === 3 ? [...digits].map((digit) => digit + digit).join("") : digits}`;
+}
+
+function stripeApi(url: URL): { protocol: "http" | "https"; host: string; port: number } {
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { protocol, host: url.hostname, port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443 };
 }
 
 /**

@@ -3,6 +3,7 @@
  * Tessera processes sharing the database; `tessera jobs schedules` lists them with their
  * last and next ticks.
  */
+import { expirePlans } from "./billing/index.js";
 import { purgeConfirmations } from "./confirmation/index.js";
 import type { Schedule } from "./jobs/index.js";
 import { purgeExpiredArtefacts } from "./oidc/index.js";
@@ -14,4 +15,5 @@ export const schedules: readonly Schedule[] = [
   { name: "purge-confirmations", cron: "43 3 * * *", job: purgeConfirmations, description: "delete confirmation links expired over 30 days ago" },
   { name: "purge-wallet-challenges", cron: "29 * * * *", job: purgeWalletChallenges, description: "delete wallet sign-in challenges expired over a day ago" },
   { name: "purge-throttle-counters", cron: "*/10 * * * *", job: purgeThrottleCounters, description: "delete throttling counts whose window has ended" },
+  { name: "expire-plans", cron: "*/10 * * * *", job: expirePlans, description: "move paid plans past their end to free and delete their Stripe customers" },
 ];

@@ -22,6 +22,7 @@ import {
   createPasswords,
   type ClaimContributor,
 } from "./accounts/index.js";
+import { createBilling, mountBillingRoutes, mountStripeWebhook, planClaims } from "./billing/index.js";
 import { createConfirmationService, mountConfirmationRoutes } from "./confirmation/index.js";
 import { createConsentService, createOrganisationRepository } from "./orgs/index.js";
 import { startAdminApi, type AdminApi } from "./cli/admin-api-server.js";
@@ -113,7 +114,8 @@ export async function startTessera(
     const mail = createMailQueue({ jobs });
     const production = config.env === "production";
     const push = createPushRepository(db.prisma);
-    await defineBackgroundWork(jobs, events, { config, prisma: db.prisma, clock, jwks: keys.jwks, push });
+    const billing = createBilling(config.billing, { prisma: db.prisma, events, clock, issuer: config.issuer, log: log.child({ room: "billing" }) });
+    await defineBackgroundWork(jobs, events, { config, prisma: db.prisma, clock, jwks: keys.jwks, push, billing });
 
     const throttle = createThrottle({ prisma: db.prisma, clock });
     const mailThrottle = createMailThrottle(throttle, config.throttle.mail);
@@ -134,7 +136,7 @@ export async function startTessera(
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
     // Claims other rooms add under scopes of their own, one entry per room.
-    const claimContributors: ClaimContributor[] = [...(options.claimContributors ?? [])];
+    const claimContributors: ClaimContributor[] = [planClaims(billing.service), ...(options.claimContributors ?? [])];
     const scopeWords = createScopeWords(claimContributors);
     const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
     const provider = createProvider(config.issuer, {
@@ -142,7 +144,7 @@ export async function startTessera(
       adapter: createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup),
       resourceServer: resourceServerLookup(db.prisma),
       accounts,
-      policy: { accounts, terms, organisations, clock },
+      policy: { accounts, terms, organisations, plans: billing.service, clock },
       secureCookies: config.issuer.startsWith("https://"),
       claimContributors,
       log,
@@ -160,7 +162,7 @@ export async function startTessera(
       repo: walletRepo, accounts, events, clock, issuer: config.issuer, settings: config.wallet, checkSignature: signatureCheck(config.wallet.rpcUrl),
     });
     mountInteractionRoutes(edge, {
-      provider, accounts, emails, terms, organisations, clock, scopeWords,
+      provider, accounts, emails, terms, organisations, billing: billing.service, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
       mailThrottle,
       loginMethods: [
@@ -201,6 +203,8 @@ export async function startTessera(
       panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],
       mailThrottle,
     });
+    mountBillingRoutes(edge, { billing: billing.service, session: signedIn });
+    if (billing.stripe && billing.webhookSecret) mountStripeWebhook(edge, { stripe: billing.stripe, webhookSecret: billing.webhookSecret, billing: billing.service, repo: billing.repo, clock });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
     mountSsfRoutes(edge, { streams: createStreamService({ repo: push, jobs, prisma: db.prisma, clock, issuer: config.issuer, production }), bearer: clientCredentialsBearer(provider) });

@@ -5,6 +5,7 @@
  * provider accepts and finds. It never serves HTTP.
  */
 import type Provider from "oidc-provider";
+import { planClaims, type BillingService } from "../billing/index.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/index.js";
 import {
@@ -32,9 +33,9 @@ export async function createCliProvider(config: Config, db: Database, clock: Clo
     resourceServer: resourceServerLookup(db.prisma),
     accounts: unreachable,
     policy: unreachable,
-    // Validating client metadata needs the scopes, and every contributed scope is wired in
-    // src/server.ts; none is yet. The room that adds the first passes it here too.
-    claimContributors: [],
+    // Validating client metadata needs the scopes: every contributed scope wired in
+    // src/server.ts is listed here too (their values are never asked for).
+    claimContributors: [planClaims(unreachable as BillingService)],
     secureCookies: config.issuer.startsWith("https://"),
     log: createLogger({ level: "silent", pretty: false }),
     trustProxy: config.trustProxy,

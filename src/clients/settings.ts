@@ -5,7 +5,7 @@
  * The order is the order of the CLI's options and of `client show`.
  */
 import type { AnyClientSetting, ClientSettingColumn, ClientSettingTable } from "./client-setting.js";
-import { booleanSetting, referenceSetting, urlSetting, wholeNumberSetting } from "./setting-types.js";
+import { booleanSetting, referenceSetting, textSetting, urlSetting, wholeNumberSetting } from "./setting-types.js";
 
 export const clientSettings = {
   /**
@@ -63,6 +63,19 @@ export const clientSettings = {
     default: null,
     cli: { flag: "push-endpoint" },
     registrable: true,
+  },
+  /**
+   * A plan id (src/billing/plans.ts, e.g. "premium"): sign-in waits on a page that sends a
+   * user without that plan to /account/billing (src/oidc/policy.ts, the `plan` prompt).
+   */
+  requiredPlan: {
+    metadata: "required_plan",
+    type: textSetting({ max: 64 }),
+    description: "sign-in needs an account on this plan (a plan id such as premium)",
+    label: "required plan",
+    default: null,
+    cli: { flag: "require-plan" },
+    registrable: false,
   },
 } satisfies ClientSettingTable;
 

@@ -10,4 +10,5 @@ export const interactionPaths = {
   continue: "/interaction/:uid/continue",
   terms: "/interaction/:uid/terms",
   organisation: "/interaction/:uid/organisation",
+  plan: "/interaction/:uid/plan",
 } as const;

@@ -5,6 +5,7 @@
  */
 import type Provider from "oidc-provider";
 import type { AccountService, EmailService, ScopeWords, TermsService } from "../accounts/index.js";
+import type { BillingService } from "../billing/index.js";
 import type { Edge } from "../http/edge/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { MailThrottle } from "../security/index.js";
@@ -17,6 +18,7 @@ import { loginStep } from "./login.js";
 import type { LoginMethod } from "./login-method.js";
 import { organisationStep } from "./organisation.js";
 import { interactionPaths } from "./paths.js";
+import { planStep } from "./plan.js";
 import { stepFor, type SignInStep } from "./step.js";
 import { termsStep } from "./terms.js";
 import { verifyEmailStep } from "./verify-email.js";
@@ -27,6 +29,7 @@ export interface InteractionDeps {
   emails: EmailService;
   terms: TermsService;
   organisations: OrganisationRepository & ConsentService;
+  billing: Pick<BillingService, "plans" | "enabled">;
   clock: Clock;
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
@@ -42,7 +45,7 @@ export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void 
   const router = edge.pages<InteractionState>("interaction", interactionPaths);
   const login = loginStep({ provider, methods: deps.loginMethods });
   // Steps in the policy's order (src/oidc/policy.ts); a reason-specific step before its prompt's own.
-  const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), organisationStep(deps), consentStep(deps)];
+  const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), organisationStep(deps), planStep(deps), consentStep(deps)];
 
   router.get(interactionPaths.interaction, async (ctx) => {
     const details = await loadInteraction(provider, ctx);

@@ -1,7 +1,7 @@
 /**
  * The sign-in policy: the chain of checks every authorization passes, in order —
  *   login (+ verified email where the client requires it) → account-age cooloff →
- *   current terms of service → organisation consent → OIDC scope consent.
+ *   current terms of service → organisation consent → required plan → OIDC scope consent.
  * Each check answers "continue" or "show this step" with a reason; /interaction/:uid
  * dispatches on the prompt's name. Checks run on every authorization, silent ones
  * included: with prompt=none a pending step becomes the check's OIDC error instead of a page.
@@ -9,24 +9,28 @@
  */
 import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import type { AccountService, TermsService } from "../accounts/index.js";
+import type { BillingService } from "../billing/index.js";
 import { cooloffEndsAt, type OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
 
 const { base, Check, Prompt } = interactionPolicy;
 
 /** Prompt names and reasons Tessera adds, shown by their own pages. */
-export const tesseraPrompts = { cooloff: "cooloff", terms: "terms", organisation: "organisation" } as const;
+export const tesseraPrompts = { cooloff: "cooloff", terms: "terms", organisation: "organisation", plan: "plan" } as const;
 export const tesseraReasons = {
   emailNotVerified: "email_not_verified",
   accountTooYoung: "account_too_young",
   termsNotAccepted: "terms_not_accepted",
   organisationConsentMissing: "organisation_consent_missing",
+  planRequired: "plan_required",
 } as const;
 
 export interface PolicyDeps {
   accounts: AccountService;
   terms: TermsService;
   organisations: OrganisationRepository;
+  /** The plan in force for an account (src/billing). */
+  plans: Pick<BillingService, "claims">;
   clock: Clock;
 }
 
@@ -87,7 +91,28 @@ export function createPolicy(deps: PolicyDeps) {
     ),
   );
 
+  // A client's required_plan: the account must have that plan in force. The user has
+  // something to do (subscribe), so prompt=none answers interaction_required (OIDC Core
+  // §3.1.2.6).
+  const requiredPlan = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.required_plan as string | undefined;
+  const plan = new Prompt(
+    { name: tesseraPrompts.plan, requestable: false },
+    new Check(
+      tesseraReasons.planRequired,
+      "the client requires a plan the account does not have",
+      "interaction_required",
+      async (ctx: KoaContextWithOIDC) => {
+        const accountId = signedInAccount(ctx);
+        const required = requiredPlan(ctx);
+        if (!accountId || !required) return Check.NO_NEED_TO_PROMPT;
+        return (await deps.plans.claims(accountId)).plan === required ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+      (ctx: KoaContextWithOIDC) => ({ requiredPlan: requiredPlan(ctx) }),
+    ),
+  );
+
   const consentIndex = policy.findIndex((prompt) => prompt.name === "consent");
+  policy.add(plan, consentIndex);
   policy.add(organisation, consentIndex);
   policy.add(terms, consentIndex);
   policy.add(cooloff, consentIndex);

@@ -13,6 +13,7 @@
  *   a disabled one drops them (SSF §8.1.1.3); so does a client that no longer has a
  *   push endpoint.
  */
+import type { ClaimContributor } from "../accounts/index.js";
 import { JobDeferred, jobType, PermanentJobError, steppedDelay, type JobHandler } from "../jobs/index.js";
 import { eventTypes, type EventTypeUri, type PushedClaim } from "./event-types.js";
 import { checkPushEndpoint, PushEndpointError } from "./push-endpoint.js";
@@ -50,6 +51,8 @@ export function pushDeliveryHandler(deps: {
   production: boolean;
   clock: { now(): Date };
   fetch?: typeof fetch;
+  /** Where claims other rooms contribute (the plan) get their current values. */
+  claimContributors?: readonly ClaimContributor[];
 }): JobHandler<DeliveryPayload> {
   const send = deps.fetch ?? fetch;
   return {
@@ -64,7 +67,7 @@ export function pushDeliveryHandler(deps: {
       }
       if (stream.status === "paused") throw new JobDeferred(new Date(deps.clock.now().getTime() + heldForSeconds * 1000));
 
-      const event = await eventPayload(payload, deps.repo);
+      const event = await eventPayload(payload, deps.repo, deps.claimContributors ?? []);
       if (!event) return; // the account is gone: there is no claim left to report
       const subject: SubjectId = payload.type === eventTypes.verification ? { format: "opaque", id: stream.id } : { format: "iss_sub", iss: deps.issuer, sub: payload.accountId ?? "" };
       const token = await deps.sign({ audience: payload.clientId, jti: idempotencyKey, txn: payload.txn, subject, type: payload.type, payload: event }, deps.clock.now());
@@ -86,11 +89,24 @@ export function pushDeliveryHandler(deps: {
   };
 }
 
-async function eventPayload(payload: DeliveryPayload, repo: PushRepository): Promise<Record<string, unknown> | undefined> {
+/** The current values of `names`: the account's own from the repository, the rest from their contributor. */
+async function claimValues(repo: PushRepository, contributors: readonly ClaimContributor[], accountId: string, names: readonly PushedClaim[]): Promise<Record<string, unknown> | undefined> {
+  const values: Record<string, unknown> | undefined = await repo.claims(accountId, names);
+  if (!values) return undefined;
+  for (const contributor of contributors) {
+    const wanted = names.filter((name) => contributor.claims.includes(name));
+    if (!wanted.length) continue;
+    const contributed = await contributor.resolve(accountId);
+    for (const name of wanted) if (contributed[name] !== undefined) values[name] = contributed[name];
+  }
+  return values;
+}
+
+async function eventPayload(payload: DeliveryPayload, repo: PushRepository, contributors: readonly ClaimContributor[]): Promise<Record<string, unknown> | undefined> {
   const timestamp = payload.eventTimestamp === undefined ? {} : { event_timestamp: payload.eventTimestamp };
   switch (payload.type) {
     case eventTypes.tokenClaimsChange: {
-      const claims = await repo.claims(payload.accountId ?? "", payload.claims ?? []);
+      const claims = await claimValues(repo, contributors, payload.accountId ?? "", payload.claims ?? []);
       return claims && { ...timestamp, claims };
     }
     case eventTypes.credentialChange:

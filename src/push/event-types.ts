@@ -16,7 +16,7 @@ export type EventTypeUri = (typeof eventTypes)[keyof typeof eventTypes];
 export const eventsSupported: readonly EventTypeUri[] = [eventTypes.tokenClaimsChange, eventTypes.sessionRevoked, eventTypes.credentialChange, eventTypes.accountPurged];
 
 /** OIDC Core §5.4: which scope lets a client see each claim a token-claims-change may carry. */
-export const claimScopes = { name: "profile", email: "email", email_verified: "email" } as const;
+export const claimScopes = { name: "profile", email: "email", email_verified: "email", plan: "plan", plan_expires_at: "plan" } as const;
 
 export type PushedClaim = keyof typeof claimScopes;
 

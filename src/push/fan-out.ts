@@ -3,7 +3,8 @@
  * client that should hear of it (repository.recipients), in one transaction. Rules:
  * - name and primary email changes are CAEP token-claims-change events carrying only the
  *   claims the client's granted scopes let it see (OIDC Core §5.4); a client that may see
- *   none of them hears nothing;
+ *   none of them hears nothing; a plan change (src/billing) likewise carries the `plan`
+ *   claims, to clients granted the `plan` scope;
  * - ended sessions are CAEP session-revoked, a password change CAEP credential-change, a
  *   deleted account RISC account-purged (to the clients connected when it was deleted);
  * - a client gets only the event types its stream asked for, none on a disabled stream;
@@ -16,7 +17,7 @@ import { pushDelivery, type DeliveryPayload } from "./deliver.js";
 import { claimScopes, eventTypes, type EventTypeUri, type PushedClaim } from "./event-types.js";
 import type { PushRepository, Recipient } from "./repository.js";
 
-const pushedEvents: readonly DomainEventType[] = ["account.name-changed", "account.primary-email-changed", "account.sessions-ended", "account.password-changed", "account.deleted"];
+const pushedEvents: readonly DomainEventType[] = ["account.name-changed", "account.primary-email-changed", "account.plan-changed", "account.sessions-ended", "account.password-changed", "account.deleted"];
 
 function securityEvent(event: RecordedEvent): { type: EventTypeUri; claims?: PushedClaim[] } | undefined {
   switch (event.type) {
@@ -24,6 +25,8 @@ function securityEvent(event: RecordedEvent): { type: EventTypeUri; claims?: Pus
       return { type: eventTypes.tokenClaimsChange, claims: ["name"] };
     case "account.primary-email-changed":
       return { type: eventTypes.tokenClaimsChange, claims: ["email", "email_verified"] };
+    case "account.plan-changed":
+      return { type: eventTypes.tokenClaimsChange, claims: ["plan", "plan_expires_at"] };
     case "account.sessions-ended":
       return { type: eventTypes.sessionRevoked };
     case "account.password-changed":

@@ -87,7 +87,7 @@ export function createPushRepository(prisma: PrismaClient) {
       const user = await prisma.user.findUnique({ where: { id: accountId }, select: { name: true, emails: { where: { primary: true }, select: { address: true, verifiedAt: true } } } });
       if (!user) return undefined;
       const primary = user.emails[0];
-      const values: Record<PushedClaim, string | boolean | undefined> = { name: user.name, email: primary?.address, email_verified: primary ? primary.verifiedAt !== null : undefined };
+      const values: Partial<Record<PushedClaim, string | boolean>> = { name: user.name, email: primary?.address, email_verified: primary ? primary.verifiedAt !== null : undefined };
       return Object.fromEntries(names.flatMap((name) => (values[name] === undefined ? [] : [[name, values[name]]])));
     },
 

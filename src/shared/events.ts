@@ -21,6 +21,8 @@ export type DomainEvent =
   /** A wallet (EIP-55 address) that signs in to the account was added or removed. */
   | { type: "account.wallet-linked"; accountId: string; address: string }
   | { type: "account.wallet-unlinked"; accountId: string; address: string }
+  /** The plan in force or its end date changed (src/billing); `expiresAt` is null on the free plan. */
+  | { type: "account.plan-changed"; accountId: string; plan: string; expiresAt: string | null }
   /**
    * `clientIds`: the clients connected to the account when it went (signed in to, holding
    * a grant, consent not withdrawn), captured in the deleting transaction because the

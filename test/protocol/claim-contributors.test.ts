@@ -11,14 +11,14 @@ import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
 
 const asked: string[] = [];
-const planClaims: ClaimContributor = {
-  scope: "plan",
-  claims: ["plan"],
-  description: "Your plan",
+const teamClaims: ClaimContributor = {
+  scope: "team",
+  claims: ["team"],
+  description: "Your team",
   async resolve(accountId) {
     asked.push(accountId);
     // Anything beyond the declared claims is dropped.
-    return { plan: `gold:${accountId}`, stripe_customer: "cus_secret" };
+    return { team: `gold:${accountId}`, stripe_customer: "cus_secret" };
   },
 };
 
@@ -29,8 +29,8 @@ let person: Person;
 let signedUp = false;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ claimContributors: [planClaims] });
-  config = await relyingParty(tessera, await registerClient(tessera, codeClient({ client_name: "Plan RP" })));
+  tessera = await startTestTessera({ claimContributors: [teamClaims] });
+  config = await relyingParty(tessera, await registerClient(tessera, codeClient({ client_name: "Team RP" })));
   session = new BrowserSession(tessera.issuer);
   person = newPerson();
 });
@@ -59,20 +59,20 @@ async function signIn(scope: string, onConsentPage?: (html: string) => void) {
 
 test("discovery lists the contributed scope and claim", () => {
   const metadata = config.serverMetadata();
-  expect(metadata.scopes_supported).toContain("plan");
-  expect(metadata.claims_supported).toContain("plan");
+  expect(metadata.scopes_supported).toContain("team");
+  expect(metadata.claims_supported).toContain("team");
 });
 
-test("without the scope, userinfo has no plan and the contributor is not asked", async () => {
+test("without the scope, userinfo has no team and the contributor is not asked", async () => {
   const { userinfo } = await signIn("openid email");
   expect(userinfo.email).toBe(person.email);
-  expect(userinfo).not.toHaveProperty("plan");
+  expect(userinfo).not.toHaveProperty("team");
   expect(asked).toEqual([]);
 });
 
 test("with the scope, consent names it in the contributor's words, and userinfo carries its claim and nothing else of it", async () => {
-  const { userinfo } = await signIn("openid email plan", (html) => expect(html).toContain("<li>Your plan</li>"));
-  expect(userinfo.plan).toBe(`gold:${userinfo.sub}`);
+  const { userinfo } = await signIn("openid email team", (html) => expect(html).toContain("<li>Your team</li>"));
+  expect(userinfo.team).toBe(`gold:${userinfo.sub}`);
   expect(userinfo.email).toBe(person.email);
   expect(userinfo).not.toHaveProperty("stripe_customer");
   expect(asked).toContain(userinfo.sub);

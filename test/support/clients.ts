@@ -39,13 +39,14 @@ export function uniqueClientId(prefix: string): string {
 export async function registerClient(
   tessera: Pick<Tessera, "db">,
   metadata: ClientMetadata,
-  options: { firstParty?: boolean; requireVerifiedEmail?: boolean; cooloffHours?: number; organisationId?: string } = {},
+  options: { firstParty?: boolean; requireVerifiedEmail?: boolean; cooloffHours?: number; organisationId?: string; requiredPlan?: string } = {},
 ): Promise<ClientMetadata> {
   const data = {
     metadata: metadata as object,
     firstParty: options.firstParty ?? false,
     requireVerifiedEmail: options.requireVerifiedEmail ?? false,
     cooloffHours: options.cooloffHours ?? null,
+    requiredPlan: options.requiredPlan ?? null,
     ...(options.organisationId && { organisationId: options.organisationId }),
   };
   await tessera.db.prisma.client.upsert({
