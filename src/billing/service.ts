@@ -169,8 +169,14 @@ export function createBillingService(deps: BillingDeps) {
         row = { ...row, stripeCustomerId: customerId };
       }
       if (row.checkoutSessionId) {
-        const open = await call(() => stripe.checkout.sessions.retrieve(row.checkoutSessionId ?? ""));
-        if (open.status === "open" && open.url && open.metadata?.price === price.priceId) return open.url;
+        const last = await call(() => stripe.checkout.sessions.retrieve(row.checkoutSessionId ?? ""));
+        if (last.status === "open" && last.url && last.metadata?.price === price.priceId) return last.url;
+        // Paid but not yet confirmed to us: take Stripe's word now rather than open a second subscription.
+        const paidFor = typeof last.subscription === "string" ? last.subscription : last.subscription?.id;
+        if (last.status === "complete" && paidFor) {
+          await applyRetrieved(paidFor);
+          throw new BillingError("already_paid", "Your last payment went through: your plan is active.");
+        }
       }
       const session = await call(() =>
         stripe.checkout.sessions.create(

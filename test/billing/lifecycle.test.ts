@@ -188,3 +188,15 @@ test("a renewal whose webhook was missed is not mistaken for an ended plan", asy
   expect(row?.planId).toBe("premium");
   expect(row?.periodEnd!.getTime()).toBeGreaterThan(clock.now().getTime() + 29 * day * 1000);
 });
+
+test("subscribing again after paying, before Stripe's webhook arrives, takes the paid plan instead of opening a second subscription", async () => {
+  const { session } = await signUp(tessera);
+  const sessionId = await startCheckout(session, stripe);
+  stripe.completeCheckout(sessionId);
+  const subscriptionsBefore = stripe.subscriptions.size;
+  const again = await session.request("/account/billing/subscribe", { form: { plan: "premium", interval: "year" } });
+  expect(again.status).toBe(409);
+  expect(again.body).toContain("Your last payment went through: your plan is active.");
+  expect((await openBilling(session)).plan).toBe("Premium");
+  expect(stripe.subscriptions.size).toBe(subscriptionsBefore);
+});
