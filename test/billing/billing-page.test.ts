@@ -86,7 +86,7 @@ test("free → subscribe through Checkout → renewing → cancelled → renewed
   await page.getByRole("button", { name: "Pay" }).click();
   await page.waitForURL(/\/account\/billing\/return\?session_id=cs_test_/);
   expect(await page.locator(".notice[role=status]").innerText()).toBe("Thank you: your plan is active.");
-  expect(await page.locator(".current-plan").innerText()).toBe("Premium Monthly");
+  expect(await page.locator(".current-plan").innerText()).toMatch(/^Premium\s+Monthly$/);
   expect(await page.locator(".plan-date").innerText()).toMatch(/^Renews on \d{1,2} \w+ \d{4}\.$/);
   expect(await page.getByRole("button", { name: /^Subscribe/ }).count()).toBe(0);
   await bothWidths(await context.storageState(), "billing-renewing");
