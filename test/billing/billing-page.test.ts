@@ -66,7 +66,7 @@ test("free → subscribe through Checkout → renewing → cancelled → renewed
   expect(await watcher.take()).toEqual([]);
   await page.getByLabel("Email", { exact: true }).fill(person.email);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(/\/account(\?|$)/);
   // The account page's navigation leads to the plan.
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Plan" }).click();
@@ -121,7 +121,7 @@ test("without Stripe settings the page says billing is not enabled", async () =>
     await page.goto(`${plain.issuer}/account/billing`);
     await page.getByLabel("Email", { exact: true }).fill(person.email);
     await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/account(\?|$)/);
     await page.goto(`${plain.issuer}/account/billing`);
     expect(await page.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["Your plan", "Billing is not enabled"]);
