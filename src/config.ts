@@ -168,6 +168,7 @@ const schema = z
     THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP: rate.default("20/5m"),
     /** Failed client authentications per IP over every client id. */
     THROTTLE_CLIENT_AUTH_PER_IP: rate.default("100/5m"),
+    /**
      * Stripe secret API key (sk_live_… or sk_test_…, or a restricted key allowed customers,
      * Checkout sessions and subscriptions). Unset: billing is off and /account/billing says so.
      */
@@ -259,6 +260,7 @@ export interface Config {
     signIn: { perAccountAndIp: RateLimit; perAccount: RateLimit; perIp: RateLimit; perKnownBrowser: RateLimit };
     mail: { perIp: RateLimit; perAddress: RateLimit };
     clientAuth: { perClientAndIp: RateLimit; perIp: RateLimit };
+  };
   /** Stripe billing; undefined when STRIPE_SECRET_KEY is unset. */
   billing?: {
     secretKey: string;
