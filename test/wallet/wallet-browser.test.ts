@@ -102,6 +102,7 @@ describe("wallet pages in Chromium", () => {
     const failed = page.waitForEvent("requestfailed", { predicate: (request) => request.url().startsWith(rpOrigin), timeout: 30_000 });
     await page.getByRole("button", { name: "Sign with your wallet and create the account" }).click();
     await failed;
+    await page.waitForURL((url) => url.protocol === "chrome-error:");
     await page.goto(`${tessera.issuer}/account`);
     await page.getByRole("heading", { name: "Wallets" }).waitFor();
     await screenshot(page, "wallet-account-375");
