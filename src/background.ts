@@ -4,18 +4,18 @@
  * (src/schedules.ts). Adding background work is a handler in its room plus a line here.
  */
 import type { JWK } from "jose";
-import { passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
+import { createAccountRepository, passwordPaths, passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
 import { deleteCustomer, deleteCustomerHandler, expirePlans, expirePlansHandler, planClaims, type Billing } from "./billing/index.js";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
 import type { EventLog, JobRunner } from "./jobs/index.js";
-import { createTransport, defaultMailBrand, sendMail, sendMailHandler, type MailBrand } from "./mail/index.js";
+import { createMailQueue, createTransport, defaultMailBrand, sendMail, sendMailHandler, type MailBrand } from "./mail/index.js";
 import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
 import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
 import { purgeWalletChallenges, purgeWalletChallengesHandler } from "./wallet/index.js";
-import { purgeThrottleCounters, purgeThrottleCountersHandler } from "./security/index.js";
+import { purgeThrottleCounters, purgeThrottleCountersHandler, purgeAuditRecords, purgeAuditRecordsHandler, recordAuditTrail, subscribeSecurityNotices } from "./security/index.js";
 import { readableOn, type Clock } from "./shared/index.js";
 
 export async function defineBackgroundWork(
@@ -40,6 +40,7 @@ export async function defineBackgroundWork(
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
   jobs.define(purgeWalletChallenges, purgeWalletChallengesHandler(prisma, clock));
   jobs.define(purgeThrottleCounters, purgeThrottleCountersHandler(prisma, clock));
+  jobs.define(purgeAuditRecords, purgeAuditRecordsHandler(prisma, clock, config.audit.retentionDays));
   jobs.define(
     pushDelivery,
     pushDeliveryHandler({
@@ -53,7 +54,7 @@ export async function defineBackgroundWork(
   );
   jobs.define(expirePlans, expirePlansHandler({ repo: billing.repo, billing: billing.service, events, jobs, clock }));
   jobs.define(deleteCustomer, deleteCustomerHandler(billing.stripe));
-  subscribePush({ events, jobs, repo: push, clock, prisma });
+  subscribeToEvents(jobs, events, { issuer: config.issuer, prisma, clock, push });
 
   for (const schedule of schedules) jobs.schedule(schedule);
 }
@@ -73,4 +74,15 @@ function mailBrand(config: Config): MailBrand {
     logoUrl: brand.logo?.kind === "url" ? brand.logo.url : brand.logo && `${config.issuer}/brand/logo`,
     supportUrl: brand.supportUrl,
   };
+}
+
+/**
+ * The domain-event subscribers. The CLI registers them too, so an event an operator's
+ * command records is audited and reaches the same subscribers as one recorded by a request.
+ */
+export function subscribeToEvents(jobs: JobRunner, events: EventLog, deps: { issuer: string; prisma: PrismaClient; clock: Clock; push: PushRepository }): void {
+  const { prisma, clock, push } = deps;
+  recordAuditTrail(events);
+  subscribePush({ events, jobs, repo: push, clock, prisma });
+  subscribeSecurityNotices({ events, prisma, mail: createMailQueue({ jobs }), accounts: createAccountRepository(prisma), forgotPasswordUrl: `${deps.issuer}${passwordPaths.forgot}` });
 }

@@ -184,6 +184,11 @@ const schema = z
      * (https://api.stripe.com). For a local stand-in of Stripe's API (tests, stripe-mock).
      */
     STRIPE_API_URL: z.url({ message: "must be an absolute URL such as http://localhost:12111" }).optional(),
+    /**
+     * Days the audit trail (sign-ins, password and email changes, consents, operator actions)
+     * is kept; older records are deleted daily. Users see theirs on the account page.
+     */
+    AUDIT_RETENTION_DAYS: z.coerce.number({ message: "must be a whole number of days" }).int().min(1, "must be at least 1 day").default(365),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.ISSUER) {
@@ -269,6 +274,7 @@ export interface Config {
     /** A stand-in for Stripe's API; undefined: Stripe's own. */
     api?: { protocol: "http" | "https"; host: string; port: number };
   };
+  audit: { retentionDays: number };
   mail: {
     from: string;
     /** SMTP when set; otherwise the development outbox folder. */
@@ -386,6 +392,7 @@ export function parseConfig(env: Env): Config {
           api: parsed.STRIPE_API_URL ? stripeApi(new URL(parsed.STRIPE_API_URL)) : undefined,
         }
       : undefined,
+    audit: { retentionDays: parsed.AUDIT_RETENTION_DAYS },
     mail: {
       from: parsed.MAIL_FROM,
       transport: parsed.SMTP_URL

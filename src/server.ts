@@ -60,12 +60,13 @@ import {
   connectedApplications,
   deleteAccountRecords,
   recordSignIns,
+  recordSignOuts,
   resourceServerLookup,
   resourceServerNames,
   seedAccountClient,
   waitingInteractionUid,
 } from "./oidc/index.js";
-import { createClientAuthThrottle, createKnownBrowsers, createMailThrottle, createSignInThrottle, createThrottle } from "./security/index.js";
+import { createClientAuthThrottle, createKnownBrowsers, createMailThrottle, createSignInThrottle, createThrottle, createAuditRepository, securityActivity } from "./security/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { createWalletRepository, createWalletService, signatureCheck, unlinkAllWallets, walletAccountPanel } from "./wallet/index.js";
 import type { Logger } from "./shared/log.js";
@@ -153,6 +154,7 @@ export async function startTessera(
     });
     clientAuth.attach(provider);
     recordSignIns(provider, { organisations, clock, log });
+    recordSignOuts(provider, { prisma: db.prisma, events, log });
     const signedIn = providerSession(provider, accountClient(config.issuer));
     const edge = createEdge({ issuer: config.issuer });
     mountHealthRoutes(edge, async () => {
@@ -198,6 +200,7 @@ export async function startTessera(
       organisations,
       applications: connectedApplications(db.prisma, clock, events),
       sessions: accountSessions(db.prisma, clock, events),
+      activity: securityActivity(createAuditRepository(db.prisma), config.audit.retentionDays),
       scopeWords,
       clock,
       panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],

@@ -116,9 +116,16 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
         throw new EmailRuleError("accounts.primary_unverified", "Confirm this address first: only a verified address can be primary.", 409);
       }
       if (!email.primary) {
+        const previous = (await repo.listEmails(userId)).find((candidate) => candidate.primary);
         await repo.transaction(async (tx) => {
           await repo.makePrimary(tx, userId, emailId);
-          await events.record(tx, { type: "account.primary-email-changed", accountId: userId, email: email.address, emailVerified: true });
+          await events.record(tx, {
+            type: "account.primary-email-changed",
+            accountId: userId,
+            email: email.address,
+            emailVerified: true,
+            ...(previous && { previousEmail: previous.address }),
+          });
         });
       }
       return { address: email.address };

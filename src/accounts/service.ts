@@ -95,19 +95,38 @@ export function createAccountService(deps: { repo: AccountRepository; confirmati
     /** Whether the account can also sign in with email and password (so another method may be removed). */
     canUsePassword: (accountId: string, tx?: Tx) => repo.canUsePassword(accountId, tx),
 
-    /** Answers the account, or one error for both unknown email and wrong password. */
-    async authenticate(email: string, password: string): Promise<Account> {
+    /**
+     * Answers the account, or one error for both unknown email and wrong password. Either
+     * way the attempt is recorded (ASVS 5.0 16.3.1): for the account when the address names
+     * one; for an unknown address with what was typed (only if it has an address's shape,
+     * so a password typed into the email field is never kept) and nothing created for it.
+     * `clientId`: the application the sign-in is for.
+     */
+    async authenticate(email: string, password: string, attempt: { clientId?: string } = {}): Promise<Account> {
       if (!email.trim() || !password) {
         throw new FormError({
           ...(!email.trim() && { email: "Enter your email address." }),
           ...(!password && { password: "Enter your password." }),
         });
       }
-      const owned = await repo.findOwnedEmail(normalizeEmail(email));
+      const normalized = normalizeEmail(email);
+      const owned = await repo.findOwnedEmail(normalized);
       const valid = owned?.passwordHash
         ? await passwords.verify(owned.passwordHash, password)
         : (await passwords.spendVerificationTime(password), false);
       const account = valid && owned ? await repo.findById(owned.accountId) : undefined;
+      const clientId = attempt.clientId && { clientId: attempt.clientId };
+      await repo.transaction((tx) =>
+        account
+          ? events.record(tx, { type: "account.signed-in", accountId: account.id, method: "password", ...clientId })
+          : events.record(tx, {
+              type: "account.sign-in-failed",
+              method: "password",
+              ...(owned ? { accountId: owned.accountId, reason: "wrong-password" } : { reason: "unknown-account" }),
+              ...(!emailProblem(email.trim()) && { identifier: normalized }),
+              ...clientId,
+            }),
+      );
       if (!account) throw new FormError({ password: "That email and password do not match an account." }, 401);
       if (owned?.passwordHash && passwords.needsRehash(owned.passwordHash)) {
         // Only if the hash is still the one just verified: a reset in between wins.

@@ -52,9 +52,12 @@ export function createClientRepository(prisma: PrismaClient, secrets: ClientSecr
       return toRecord(await prisma.client.create({ data: { id, ...data(id, columns) }, include }));
     },
 
-    async update(id: string, columns: ClientColumns): Promise<ClientRecord> {
-      return toRecord(await prisma.client.update({ where: { id }, data: data(id, columns), include }));
+    /** `tx`: the transaction of a change recorded with it (a rotated secret). */
+    async update(id: string, columns: ClientColumns, tx: Prisma.TransactionClient = prisma): Promise<ClientRecord> {
+      return toRecord(await tx.client.update({ where: { id }, data: data(id, columns), include }));
     },
+
+    transaction: <T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> => prisma.$transaction(work),
 
     /** Its sign-in history goes with it (cascade); tokens die with it, as the provider no longer finds the client. */
     async delete(id: string): Promise<boolean> {

@@ -10,10 +10,13 @@
  *   client_credentials (machine to machine: no browser, so no redirect URI either).
  * - Clients Tessera seeds at every start (its account client, the demo unless switched
  *   off) are not edited here: the next start would undo the change.
+ * - A rotated secret is recorded in the audit trail (ASVS 5.0 16.3.3), in the transaction
+ *   that stores it; the record names the client, never the secret.
  */
 import { randomBytes } from "node:crypto";
 import { newClientSettings, type ClientSettingValues } from "../clients/index.js";
 import { demoClientId } from "../demo/index.js";
+import type { EventRecorder } from "../jobs/index.js";
 import { accountClientId } from "../oidc/index.js";
 import { defaultOrganisationId, type OrganisationRepository } from "../orgs/index.js";
 import type { ClientColumns, ClientMetadata, ClientRecord, ClientRepository } from "./client-repository.js";
@@ -52,6 +55,7 @@ export function createClientService(deps: {
   organisations: OrganisationRepository;
   validator: () => Promise<ClientValidator>;
   demoSeeded: boolean;
+  events: EventRecorder;
 }) {
   const { clients, organisations } = deps;
   const seededClients = new Set([accountClientId, ...(deps.demoSeeded ? [demoClientId] : [])]);
@@ -118,7 +122,12 @@ export function createClientService(deps: {
       const current = await existing(id);
       if (!(await deps.validator()).needsSecret(current.metadata)) throw new CliError(`client ${id} uses ${String(current.metadata.token_endpoint_auth_method)} and has no secret to rotate`);
       const { columns, secret } = await prepare(id, { metadata: current.metadata, settings: current.settings }, { newSecret: true });
-      return { client: await clients.update(id, columns), secret: secret! };
+      const client = await clients.transaction(async (tx) => {
+        const updated = await clients.update(id, columns, tx);
+        await deps.events.record(tx, { type: "client.secret-rotated", clientId: id });
+        return updated;
+      });
+      return { client, secret: secret! };
     },
 
     async delete(id: string): Promise<void> {

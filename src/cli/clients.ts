@@ -30,6 +30,7 @@ export function registerClientCommands(program: Command, context: CliContext): v
         organisations: createOrganisationRepository(db.prisma),
         validator: () => (validator ??= createClientValidator(context.config(), db, context.clock)),
         demoSeeded: context.config().demoClient.enabled,
+        events: context.events(db),
       });
       return run(service).catch((error: unknown) => {
         if (!(error instanceof InvalidClientMetadata)) throw error;

@@ -6,8 +6,11 @@
  * which runs it here too: admin-api-server.ts); tests run it in-process with their own.
  */
 import fs from "node:fs";
+import os from "node:os";
 import { Command, CommanderError } from "commander";
 import { ConfigError, type Config } from "../config.js";
+import { runWithRequestContext } from "../shared/index.js";
+import { registerAuditCommands } from "./audit.js";
 import { registerClientCommands } from "./clients.js";
 import { registerJobCommands } from "./jobs.js";
 import { createCliContext, type CliHost } from "./context.js";
@@ -36,7 +39,7 @@ export interface CliRunOptions {
 }
 
 function buildProgram(io: CliIo, options: CliRunOptions): Command {
-  const context = createCliContext(io.config, options.host);
+  const context = createCliContext(io.config, io.stderr, options.host);
   const program = new Command("tessera")
     .description("Operate Tessera: organisations, clients, resource servers, users, signing keys, terms of service and background jobs.\nSettings come from the environment, as for `npm start`.")
     .version(version)
@@ -56,16 +59,30 @@ function buildProgram(io: CliIo, options: CliRunOptions): Command {
   registerTermsCommands(program, context);
   registerJobCommands(program, context);
   program.hook("preAction", (_program, command) => options.onCommand?.(commandName(command)));
+  registerAuditCommands(program, context);
   return program;
 }
 
 /** Runs one command line (the arguments after `tessera`); answers the exit code. */
 export async function runCli(argv: string[], io: CliIo, options: CliRunOptions = {}): Promise<number> {
   try {
-    await withOutput(io.stdout, () => buildProgram(io, options).parseAsync(argv, { from: "user" }));
+    // What a command changes is recorded as the operator's doing (the audit trail's "who").
+    await runWithRequestContext({ operator: operatorName() }, () => withOutput(io.stdout, () => buildProgram(io, options).parseAsync(argv, { from: "user" })));
     return 0;
   } catch (error) {
     return exitCodeFor(error, io.stderr);
+  }
+}
+
+/**
+ * The operating-system account running the command (for a command sent through the admin
+ * socket, the account running Tessera: whoever may use the socket acts as it).
+ */
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "unknown";
   }
 }
 

@@ -12,7 +12,7 @@
 import path from "node:path";
 import ejs from "ejs";
 
-export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use";
+export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use" | "password-changed" | "email-changed";
 
 /** How mails present the service; by default Tessera's own look. */
 export interface MailBrand {
@@ -58,6 +58,17 @@ const templates: Record<MailTemplate, TemplateSpec> = {
   "address-in-use": {
     subject: (brandName) => `Someone tried to add your email address to a ${brandName} account`,
     variables: ["address"],
+  },
+  // Security notices (ASVS 5.0 6.3.7): what changed, when, from where, and the way back.
+  "password-changed": {
+    subject: (brandName) => `Your ${brandName} password was changed`,
+    variables: ["name", "how", "when", "where", "resetLink"],
+    action: { label: "Reset my password", variable: "resetLink" },
+  },
+  "email-changed": {
+    subject: (brandName) => `The email address of your ${brandName} account was changed`,
+    variables: ["name", "oldAddress", "newAddress", "when", "where", "resetLink"],
+    action: { label: "Reset my password", variable: "resetLink" },
   },
 };
 

@@ -28,3 +28,4 @@ export { registrationPolicyName } from "./registration-policy.js";
 export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";
 export { clientCredentialsBearer } from "./client-credentials-bearer.js";
 export { clientAuthGuard, type ClientAuthGuard } from "./client-auth-throttle.js";
+export { recordSignOuts } from "./sign-outs.js";

@@ -17,7 +17,7 @@ import { pushDelivery, type DeliveryPayload } from "./deliver.js";
 import { claimScopes, eventTypes, type EventTypeUri, type PushedClaim } from "./event-types.js";
 import type { PushRepository, Recipient } from "./repository.js";
 
-const pushedEvents: readonly DomainEventType[] = ["account.name-changed", "account.primary-email-changed", "account.plan-changed", "account.sessions-ended", "account.password-changed", "account.deleted"];
+const pushedEvents = ["account.name-changed", "account.primary-email-changed", "account.plan-changed", "account.sessions-ended", "account.password-changed", "account.deleted"] as const satisfies readonly DomainEventType[];
 
 function securityEvent(event: RecordedEvent): { type: EventTypeUri; claims?: PushedClaim[] } | undefined {
   switch (event.type) {

@@ -1,6 +1,6 @@
 /**
- * The security room's public surface: throttling (anti-automation) today; the audit trail
- * and second factors live here too.
+ * The security room's public surface: throttling (anti-automation) and
+ * the audit trail; second factors will live here too.
  */
 export { createThrottle, type Attempt, type Bucket, type Throttle, type ThrottleRule } from "./throttle/throttle.js";
 export type { Limit, ThrottleLimits } from "./throttle/limits.js";
@@ -10,3 +10,4 @@ export { createSignInThrottle, type SignInAttempt, type SignInThrottle } from ".
 export { createMailThrottle, type MailKind, type MailRequest, type MailThrottle } from "./throttle/mail.js";
 export { createClientAuthThrottle, type ClientAuthThrottle } from "./throttle/client-auth.js";
 export { purgeThrottleCounters, purgeThrottleCountersHandler } from "./throttle/purge.js";
+export * from "./audit/index.js";

@@ -1,14 +1,31 @@
+import type { RequestContext } from "./request-context.js";
+
+/** The login methods a sign-in event names. */
+export type SignInMethod = "password" | "wallet";
+
 /**
- * What happened to an account, as the services that make the change record it (in the
- * change's own transaction). Subscribers — mail, the account-update push, the audit trail,
- * plans — react to these instead of being called by every writer. Values are the state
- * after the change; nothing secret (no password, hash, token or link) is ever part of one.
+ * What happened to an account (or, for operator actions, to a client or the signing keys),
+ * as the services that make the change record it (in the change's own transaction).
+ * Subscribers — mail, the account-update push, the audit trail, plans — react to these
+ * instead of being called by every writer. Values are the state after the change; nothing
+ * secret (no password, hash, token, key or link) is ever part of one.
  */
 export type DomainEvent =
   /** `email` is absent for an account made with a wallet and no address. */
   | { type: "account.registered"; accountId: string; email?: string }
+  | { type: "account.signed-in"; accountId: string; method: SignInMethod; clientId?: string }
+  /**
+   * A refused sign-in. `accountId` when the identifier names an account; `identifier` is
+   * what was typed as the email address (only when it has an address's shape: a password
+   * typed into the wrong field is never kept), or the wallet's address. Nothing is created
+   * for an unknown identifier.
+   */
+  | { type: "account.sign-in-failed"; accountId?: string; identifier?: string; method: SignInMethod; reason: "unknown-account" | "wrong-password"; clientId?: string }
+  /** The browser's Tessera session ended at the user's request (RP-initiated logout). */
+  | { type: "account.signed-out"; accountId: string; clientId?: string }
   | { type: "account.name-changed"; accountId: string; name: string }
-  | { type: "account.primary-email-changed"; accountId: string; email: string; emailVerified: boolean }
+  /** `previousEmail`: the address that was primary before, when another one takes its place. */
+  | { type: "account.primary-email-changed"; accountId: string; email: string; emailVerified: boolean; previousEmail?: string }
   | { type: "account.email-added"; accountId: string; email: string }
   | { type: "account.email-verified"; accountId: string; email: string }
   | { type: "account.email-removed"; accountId: string; email: string }
@@ -28,9 +45,20 @@ export type DomainEvent =
    * a grant, consent not withdrawn), captured in the deleting transaction because the
    * records that say so are deleted with it.
    */
-  | { type: "account.deleted"; accountId: string; clientIds: string[] };
+  | { type: "account.deleted"; accountId: string; clientIds: string[] }
+  /** Operator actions (CLI): no account is involved. */
+  | { type: "client.secret-rotated"; accountId?: undefined; clientId: string }
+  | { type: "keys.rotated"; accountId?: undefined; added: string[] }
+  | { type: "keys.retired"; accountId?: undefined; kid: string };
 
 export type DomainEventType = DomainEvent["type"];
 
-/** A recorded event as subscribers receive it. */
-export type RecordedEvent = DomainEvent & { id: string; occurredAt: string };
+/**
+ * A recorded event as subscribers receive it, with where the change came from (the request's
+ * IP and user agent, or the operator) when it was made on behalf of a request or command.
+ */
+export type RecordedEvent<T extends DomainEventType = DomainEventType> = Extract<DomainEvent, { type: T }> & {
+  id: string;
+  occurredAt: string;
+  context?: RequestContext;
+};

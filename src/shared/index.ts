@@ -5,3 +5,4 @@ export * from "./log.js";
 export * from "./events.js";
 export * from "./log-safe-path.js";
 export * from "./colour.js";
+export * from "./request-context.js";

@@ -130,6 +130,12 @@ export function createWalletService(deps: {
     async signIn(boundTo: string, signed: SignedMessage): Promise<{ accountId: string; address: string }> {
       const address = await prove(boundTo, signed);
       const accountId = await repo.ownerOf(address);
+      // The audit trail (ASVS 5.0 16.3.1): a proven wallet signs in, or is refused for having no account.
+      await repo.transaction((tx) =>
+        accountId
+          ? events.record(tx, { type: "account.signed-in", accountId, method: "wallet" })
+          : events.record(tx, { type: "account.sign-in-failed", method: "wallet", reason: "unknown-account", identifier: address }),
+      );
       if (!accountId) {
         throw new WalletError(
           "unknown_wallet",

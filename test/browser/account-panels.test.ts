@@ -79,8 +79,15 @@ test("the account page with every panel filled (desktop, phone, dark); a refused
     "Connected applications",
     "Organisations you share your data with",
     "Active sessions",
+    "Recent security activity",
     "Delete your account",
   ]);
+  // Newest first: this browser's sign-in, then the earlier ones, in plain words.
+  const activity = await page.locator("ul.activity .row-title").allInnerTexts();
+  expect(activity[0]).toBe("Signed in with your password (for Your Tessera account)");
+  expect(activity).toContain("Allowed Northwind Traders Cooperative to receive your details");
+  expect(activity.at(-1)).toBe(`Account created with ${person.email}`);
+  expect(await page.locator("ul.activity > li").first().innerText()).toMatch(/Chrome on Linux · IP address 127\.0\.0\.1/);
   expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe(person.name);
   expect(await page.getByRole("button", { name: "Revoke access for Tessera demo" }).isVisible()).toBe(true);
   expect(await page.getByRole("button", { name: "Withdraw consent for Northwind Traders Cooperative" }).isVisible()).toBe(true);

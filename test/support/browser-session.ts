@@ -20,7 +20,8 @@ export class BrowserSession {
 
   /**
    * `headers` go with every request: an X-Forwarded-For, with TRUST_PROXY set, makes this
-   * browser come from that address (the address a proxy would have seen).
+   * browser come from that address (the address a proxy would have seen); a User-Agent names
+   * its browser.
    */
   constructor(
     private readonly origin: string,

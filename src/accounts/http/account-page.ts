@@ -6,7 +6,7 @@ import { renderPage, type PageContext } from "../../http/edge/index.js";
 import type { EmailService } from "../emails.js";
 import type { ScopeWords } from "../scope-words.js";
 import type { AccountService } from "../service.js";
-import type { AccountPageState, AccountPanel, AccountSessions, ConnectedApplications, OrganisationConsents } from "./account-ports.js";
+import type { AccountPageState, AccountPanel, AccountSessions, ConnectedApplications, OrganisationConsents, SecurityActivity } from "./account-ports.js";
 import { printDay, printMoment } from "./dates.js";
 import type { SignedInSession } from "./session.js";
 
@@ -17,6 +17,7 @@ export interface AccountPageDeps {
   organisations: OrganisationConsents;
   applications: ConnectedApplications;
   sessions: AccountSessions;
+  activity: SecurityActivity;
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
   /** Panels other rooms add, shown after the password panel. */
@@ -33,12 +34,13 @@ export function accountPage(deps: AccountPageDeps) {
   return async function render(ctx: PageContext, accountId: string, state: AccountPageState = {}) {
     const account = await deps.accounts.findById(accountId);
     if (!account) return ctx.redirect(deps.session.signInUrl);
-    const [panels, emails, consents, applications, sessions] = await Promise.all([
+    const [panels, emails, consents, applications, sessions, activity] = await Promise.all([
       Promise.all((deps.panels ?? []).map(async (panel) => ({ view: panel.view, locals: await panel.locals(accountId) }))),
       deps.emails.list(accountId),
       deps.organisations.listConsents(accountId),
       deps.applications.list(accountId),
       deps.sessions.list(accountId, await deps.session.sessionId(ctx)),
+      deps.activity.recent(accountId),
     ]);
     await renderPage(ctx, "accounts/account", {
       title: "Your account",
@@ -53,6 +55,9 @@ export function accountPage(deps: AccountPageDeps) {
       })),
       applications: applications.map((application) => ({ ...application, permissions: deps.scopeWords(application.scopes), since: printDay(application.since) })),
       sessions: sessions.map((session) => ({ ...session, signedInAt: printMoment(session.signedInAt) })),
+      activity: activity.map((item) => ({ ...item, at: printMoment(item.at) })),
+      activityRetentionDays: deps.activity.retentionDays,
+      activityLimit: deps.activity.limit,
       notice: state.notice,
       errors: state.errors,
       newEmail: state.newEmail ?? "",

@@ -3,6 +3,10 @@
  * organisations room, and grants and sessions kept in the provider's table. The composition
  * root passes the implementations (orgs' repository, oidc/grants.ts, oidc/account-sessions.ts),
  * so accounts import neither room. Other rooms add panels of their own (AccountPanel).
+ * organisations room, grants and sessions kept in the provider's table, and the audit trail
+ * kept by the security room. The composition root passes the implementations (orgs'
+ * repository, oidc/grants.ts, oidc/account-sessions.ts, security/audit/activity.ts), so
+ * accounts import none of these rooms.
  */
 import type { FieldErrors } from "../../http/edge/index.js";
 import type { AccountContext, AccountRouter } from "./signed-in.js";
@@ -50,4 +54,13 @@ export interface AccountPanel {
   view: string;
   locals(accountId: string): Promise<Record<string, unknown>>;
   mount?(router: AccountRouter, page: AccountPageRenderer): void;
+}
+
+export interface SecurityActivity {
+  /** How long records are kept, said on the page. */
+  retentionDays: number;
+  /** How many records `recent` answers at most. */
+  limit: number;
+  /** The account's latest security events in plain words, newest first. */
+  recent(accountId: string): Promise<Array<{ what: string; at: Date; ip: string | undefined; browser: string }>>;
 }

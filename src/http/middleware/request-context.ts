@@ -6,11 +6,14 @@
  * seconds, and at info their lines would drown the requests people make. A failing probe
  * stays at info (the health route also logs why it failed).
  * The path is logged through logSafePath, so a confirmation or reset link's key is not.
+ * Everything the request runs — the provider included — sees its IP address and user agent
+ * through the shared request context, which the domain event log reads for the audit trail.
+ * `ctx.ip` follows X-Forwarded-For only when TRUST_PROXY is set (Koa's `proxy`).
  */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import { healthPaths } from "../health.js";
-import { logSafePath, type Logger } from "../../shared/index.js";
+import { logSafePath, runWithRequestContext, type Logger } from "../../shared/index.js";
 
 declare module "koa" {
   interface DefaultState {
@@ -41,6 +44,6 @@ export function requestContext(log: Logger): Middleware {
       if (isPassingProbe(ctx.path, ctx.res.statusCode)) ctx.state.log.debug(fields, "request");
       else ctx.state.log.info(fields, "request");
     });
-    await next();
+    await runWithRequestContext({ ip: ctx.ip || undefined, userAgent: ctx.get("user-agent") }, next);
   };
 }

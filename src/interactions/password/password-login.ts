@@ -41,13 +41,14 @@ export function passwordLogin(deps: PasswordLoginDeps): LoginMethod {
         passwordLoginPaths.login,
         formSubmission<InteractionContext>({
           async submit(ctx, form) {
-            await kit.interaction(ctx);
+            const details = await kit.interaction(ctx);
+            const clientId = typeof details.params.client_id === "string" ? details.params.client_id : undefined;
             const email = form.get("email");
             const password = form.get("password");
             const known = ctx.cookies.get(knownBrowserCookie.name);
             // A form missing either field is refused without a password check, so it is not counted.
             const attempt = email.trim() && password ? await deps.signInThrottle.attempt({ address: email, ip: ctx.ip, knownBrowser: deps.knownBrowsers.markFor(known, email) }) : undefined;
-            const account = await deps.accounts.authenticate(email, password);
+            const account = await deps.accounts.authenticate(email, password, { clientId });
             await attempt?.forgive();
             ctx.cookies.set(knownBrowserCookie.name, deps.knownBrowsers.remember(known, email), {
               httpOnly: true,
