@@ -64,7 +64,7 @@ test("the account page with every panel filled (desktop, phone, dark); a refused
   expect(await watcher.take()).toEqual([]);
   await page.getByLabel("Email", { exact: true }).fill(person.email);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   // Back on /account, with the authorization response's `iss` (RFC 9207) in the query.
   await page.waitForURL(/\/account(\?|$)/);
   expect(await page.locator("h1").innerText()).toBe("Your account");
