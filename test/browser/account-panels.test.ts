@@ -76,6 +76,7 @@ test("the account page with every panel filled (desktop, phone, dark); a refused
     "Profile",
     "Email addresses",
     "Password",
+    "Wallets",
     "Connected applications",
     "Organisations you share your data with",
     "Active sessions",
