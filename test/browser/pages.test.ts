@@ -176,7 +176,7 @@ test("the login page fits a 375px-wide phone", async () => {
   await page.goto(`${tessera.issuer}${demoAuthorizeUrl(tessera)}`);
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await inPage(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
-  const button = await page.getByRole("button", { name: "Sign in" }).boundingBox();
+  const button = await page.getByRole("button", { name: "Sign in", exact: true }).boundingBox();
   expect(button!.height).toBeGreaterThanOrEqual(44); // a comfortable touch target
   await screenshot(page, "login-mobile");
   expect(await watcher.take()).toEqual([]);
