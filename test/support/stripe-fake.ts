@@ -346,7 +346,7 @@ export class FakeStripe {
       return;
     }
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!DOCTYPE html><html lang="en"><head><title>Pay · Stripe stand-in</title></head><body><h1>Stripe stand-in</h1><form method="post"><button type="submit">Pay</button></form></body></html>`);
+    res.end(`<!DOCTYPE html><html lang="en"><head><title>Pay · Stripe stand-in</title><link rel="icon" href="data:,"></head><body><h1>Stripe stand-in</h1><form method="post"><button type="submit">Pay</button></form></body></html>`);
   }
 }
 
