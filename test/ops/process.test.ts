@@ -52,7 +52,7 @@ test("starts on the embedded database, answers /healthz, and exits 0 on SIGTERM"
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/The embedded database in .* is in use by process \d+/);
     const keys = await fs.readdir(path.join(dir, "keys"));
-    expect(keys.sort()).toEqual(["cookie-keys.json", "jwks.json"]);
+    expect(keys.sort()).toEqual(["at-rest-keys.json", "cookie-keys.json", "jwks.json"]);
     const jwks = (await (await fetch(`http://127.0.0.1:${port}/jwks`)).json()) as { keys: { alg: string; d?: string }[] };
     expect(jwks.keys.map((key) => key.alg).sort()).toEqual(["ES256", "RS256"]);
     expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
