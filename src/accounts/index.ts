@@ -12,7 +12,8 @@ export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirma
 export { mountPasswordRoutes } from "./http/password-routes.js";
 export type { SignedInSession } from "./http/session.js";
 export type { AccountPanel, AccountPageRenderer } from "./http/account-ports.js";
-export type { AccountContext, AccountRouter } from "./http/signed-in.js";
+export type { AccountContext, AccountRouter, SignedIn } from "./http/signed-in.js";
+export { signedInOnly } from "./http/signed-in.js";
 export { createTermsService, createTermsVersions, type Terms, type TermsService } from "./terms.js";
 export { createProfileService, type ProfileService } from "./profile.js";
 export { emailProblem, nameProblem } from "./input-rules.js";

@@ -13,7 +13,7 @@ import type { ProfileService } from "../profile.js";
 import { addDeletionRoutes } from "./account-deletion-routes.js";
 import { accountPage, type AccountPageDeps } from "./account-page.js";
 import { accountPaths } from "./paths.js";
-import type { AccountContext, AccountRouter, SignedIn } from "./signed-in.js";
+import { signedInOnly, type AccountContext, type AccountRouter, type SignedIn } from "./signed-in.js";
 
 
 const emailActions = ["primary", "remove", "resend"] as const;
@@ -40,15 +40,7 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
     await page(ctx, ctx.state.accountId, { notice });
   }
 
-  router.use(async (ctx, next) => {
-    const accountId = await deps.session.accountId(ctx);
-    if (!accountId) {
-      ctx.status = 303;
-      return ctx.redirect(deps.session.signInUrl);
-    }
-    ctx.state.accountId = accountId;
-    await next();
-  });
+  router.use(signedInOnly(deps.session));
 
   router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId));
 

@@ -5,16 +5,13 @@
  * renewing plan, renew on a cancelled one that has not ended. Without Stripe settings the
  * page says billing is not enabled. Every action is a form POST on the browser-pages edge.
  */
-import type { SignedInSession } from "../../accounts/index.js";
+import { signedInOnly, type SignedIn, type SignedInSession } from "../../accounts/index.js";
 import { renderPage, type Edge, type PageContext, submittedForm } from "../../http/edge/index.js";
 import { BillingError } from "../errors.js";
 import { intervalWords, type Plan } from "../plans.js";
 import type { BillingService, PlanView } from "../service.js";
 import { billingPaths } from "./paths.js";
 
-interface SignedIn {
-  accountId: string;
-}
 type BillingContext = PageContext<SignedIn>;
 
 /** Tessera does not know the reader's time zone: dates are days in UTC, as on /account. */
@@ -76,15 +73,7 @@ export function mountBillingRoutes(edge: Edge, deps: { billing: BillingService; 
     await page(ctx, notice);
   }
 
-  router.use(async (ctx, next) => {
-    const accountId = await deps.session.accountId(ctx);
-    if (!accountId) {
-      ctx.status = 303;
-      return ctx.redirect(deps.session.signInUrl);
-    }
-    ctx.state.accountId = accountId;
-    await next();
-  });
+  router.use(signedInOnly(deps.session));
 
   router.get(billingPaths.home, (ctx) => page(ctx));
 
