@@ -9,8 +9,8 @@ import { newPerson } from "../support/browser-session.js";
 import { openBilling, payAndNotify, startCheckout } from "../support/billing.js";
 import { movableClock } from "../support/clock.js";
 import { signIn, signUp } from "../support/sign-up.js";
-import { monthlyPrice, startFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
-import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { monthlyPrice, startTesseraWithFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
+import type { TestTessera } from "../support/tessera.js";
 import { accountIdOf } from "../support/account-page.js";
 
 const day = 24 * 3600;
@@ -19,9 +19,7 @@ let stripe: FakeStripe;
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  stripe = await startFakeStripe(clock);
-  tessera = await startTestTessera({ clock, env: stripe.env() });
-  stripe.webhookUrl = `${tessera.issuer}/webhooks/stripe`;
+  ({ stripe, tessera } = await startTesseraWithFakeStripe(clock));
 }, 120_000);
 afterAll(async () => {
   await tessera?.close();

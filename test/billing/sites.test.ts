@@ -11,8 +11,8 @@ import { redeemCode, userinfo } from "../support/code-exchange.js";
 import { movableClock } from "../support/clock.js";
 import { h1Of, textOf } from "../support/page-text.js";
 import { startReceiver, type TestReceiver } from "../support/ssf-receiver.js";
-import { startFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
-import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { startTesseraWithFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
+import type { TestTessera } from "../support/tessera.js";
 
 const clock = movableClock();
 let stripe: FakeStripe;
@@ -20,9 +20,7 @@ let tessera: TestTessera;
 let receiver: TestReceiver | undefined;
 
 beforeAll(async () => {
-  stripe = await startFakeStripe(clock);
-  tessera = await startTestTessera({ clock, env: stripe.env() });
-  stripe.webhookUrl = `${tessera.issuer}/webhooks/stripe`;
+  ({ stripe, tessera } = await startTesseraWithFakeStripe(clock));
 }, 120_000);
 afterAll(async () => {
   await receiver?.close();

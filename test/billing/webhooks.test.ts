@@ -11,8 +11,8 @@ import { openBilling, payAndNotify, startCheckout } from "../support/billing.js"
 import { accountIdOf } from "../support/account-page.js";
 import { movableClock } from "../support/clock.js";
 import { signUp } from "../support/sign-up.js";
-import { fakeWebhookSecret, startFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
-import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { fakeWebhookSecret, startTesseraWithFakeStripe, type FakeStripe } from "../support/stripe-fake.js";
+import type { TestTessera } from "../support/tessera.js";
 
 const clock = movableClock();
 const logLines: Record<string, unknown>[] = [];
@@ -29,9 +29,7 @@ let stripe: FakeStripe;
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  stripe = await startFakeStripe(clock);
-  tessera = await startTestTessera({ clock, env: stripe.env(), log });
-  stripe.webhookUrl = `${tessera.issuer}/webhooks/stripe`;
+  ({ stripe, tessera } = await startTesseraWithFakeStripe(clock, { log }));
 }, 120_000);
 afterAll(async () => {
   await tessera?.close();

@@ -15,6 +15,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import type { Clock } from "../../src/shared/clock.js";
+import { startTestTessera, type TestTessera } from "./tessera.js";
 
 export const fakeStripeKey = "sk_test_tessera_fake";
 export const fakeWebhookSecret = "whsec_tessera_fake_secret";
@@ -352,4 +353,18 @@ export class FakeStripe {
 
 export async function startFakeStripe(clock: Clock): Promise<FakeStripe> {
   return new FakeStripe(clock).start();
+}
+
+/**
+ * The Stripe stand-in and a Tessera configured for it, with the stand-in's webhooks
+ * pointed at that Tessera: the set-up of every billing test file.
+ */
+export async function startTesseraWithFakeStripe(
+  clock: Clock,
+  options: Omit<NonNullable<Parameters<typeof startTestTessera>[0]>, "clock"> = {},
+): Promise<{ stripe: FakeStripe; tessera: TestTessera }> {
+  const stripe = await startFakeStripe(clock);
+  const tessera = await startTestTessera({ ...options, clock, env: { ...options.env, ...stripe.env() } });
+  stripe.webhookUrl = `${tessera.issuer}/webhooks/stripe`;
+  return { stripe, tessera };
 }
