@@ -24,7 +24,7 @@ beforeAll(async () => {
   const shared = { target: database.target, keysDir };
   first = await startTestTessera({ shared });
   // Both behind one public address, as behind a load balancer.
-  second = await startTestTessera({ shared, env: { ISSUER: first.issuer } });
+  second = await startTestTessera({ shared: { ...shared, mailbox: first.mailbox }, env: { ISSUER: first.issuer } });
 }, 120_000);
 afterAll(async () => {
   await receiver?.close();

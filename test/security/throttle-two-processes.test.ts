@@ -27,7 +27,7 @@ beforeAll(async () => {
   const shared = { target: database.target, keysDir };
   first = await startTestTessera({ shared, clock, env });
   // The demo client stays as the first process seeded it (its callback on the first's URL).
-  second = await startTestTessera({ shared, clock, env: { ...env, DEMO_CLIENT: "false" } });
+  second = await startTestTessera({ shared: { ...shared, mailbox: first.mailbox }, clock, env: { ...env, DEMO_CLIENT: "false" } });
 }, 120_000);
 afterAll(async () => {
   await second?.close();

@@ -42,15 +42,16 @@ export async function startTestTessera(
     loginMethods?: LoginMethod[];
     /**
      * A database and key folder of the caller's (another Tessera's, for a restart or a second
-     * process), left in place on close.
+     * process), left in place on close; with a mailbox, both processes send to one SMTP
+     * server, as they would in production (either process's worker may send a mail).
      */
-    shared?: { target: DatabaseTarget; keysDir: string };
+    shared?: { target: DatabaseTarget; keysDir: string; mailbox?: TestSmtpServer };
   } = {},
 ): Promise<TestTessera> {
   const port = await freePort();
   const keysDir = options.shared?.keysDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), "tessera-keys-")));
   const database = options.shared ? { target: options.shared.target, drop: async () => undefined } : await freshDatabase();
-  const mailbox = await startSmtpServer();
+  const mailbox = options.shared?.mailbox ?? (await startSmtpServer());
   const config = parseConfig({
     NODE_ENV: "test",
     PORT: String(port),
@@ -78,7 +79,7 @@ export async function startTestTessera(
     mailbox,
     async close() {
       await tessera.close();
-      await mailbox.close();
+      if (!options.shared?.mailbox) await mailbox.close();
       await database.drop();
       if (!options.shared) await fs.rm(keysDir, { recursive: true, force: true });
     },
