@@ -1,7 +1,12 @@
 /**
  * The consent prompt: what the application asks for, Allow or Deny. Allowing extends the
  * existing grant with exactly what the prompt reports missing (node-oidc-provider's
- * missingOIDCScope / missingOIDCClaims / missingResourceScopes).
+ * missingOIDCScope / missingOIDCClaims / missingResourceScopes), and records the
+ * organisation's consent where the same page asks for it (organisation.ts).
+ *
+ * The page says who is signed in, with "Not you?": the sign-in starts again with
+ * prompt=login (OIDC Core §3.1.2.1), and signing in there as someone else switches the
+ * browser's account (the provider ends the first account's session before resuming).
  *
  * A new grant's id is derived from the interaction, so Allow sent several times at once
  * (a double click, a replayed post) writes one grant rather than one per post: each post
@@ -10,10 +15,11 @@
  */
 import { createHash } from "node:crypto";
 import type Provider from "oidc-provider";
-import type { ScopeWords } from "../accounts/index.js";
+import type { AccountService, ScopeWords } from "../accounts/index.js";
 import { submittedForm } from "../http/edge/index.js";
 import { finishInteraction, showCurrentStep } from "./finish.js";
-import { loadInteraction } from "./interaction.js";
+import { loadInteraction, type InteractionDetails } from "./interaction.js";
+import { organisationConsent, type OrganisationConsentDeps } from "./organisation.js";
 import { interactionPaths } from "./paths.js";
 import { renderStep, type SignInStep } from "./step.js";
 
@@ -23,8 +29,15 @@ interface MissingDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-export function consentStep(deps: { provider: Provider; scopeWords: ScopeWords; resourceServerName(identifier: string): Promise<string | undefined> }): SignInStep {
+interface ConsentDeps extends OrganisationConsentDeps {
+  accounts: Pick<AccountService, "findById">;
+  scopeWords: ScopeWords;
+  resourceServerName(identifier: string): Promise<string | undefined>;
+}
+
+export function consentStep(deps: ConsentDeps): SignInStep {
   const { provider } = deps;
+  const organisations = organisationConsent(deps);
   return {
     prompt: "consent",
     async show(ctx, details) {
@@ -35,11 +48,18 @@ export function consentStep(deps: { provider: Provider; scopeWords: ScopeWords; 
           scopes,
         })),
       );
+      const organisation = await organisations.pending(details);
+      // A client that skips the scope consent (first party) still shows what its
+      // organisation's sites receive: the scopes it asked for.
+      const scopes = missing.missingOIDCScope ?? (organisation ? requestedScopes(details) : []);
+      const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;
       await renderStep(ctx, provider, details, "interactions/consent", {
         apis,
-        title: "Allow access",
-        permissions: deps.scopeWords(missing.missingOIDCScope ?? []),
+        title: organisation ? `Share your data with ${organisation.name}?` : "Allow access",
+        organisation,
+        permissions: deps.scopeWords(scopes),
         claims: missing.missingOIDCClaims ?? [],
+        signedInAs: account && { name: account.name, email: account.primaryEmail?.address },
       });
     },
     mount(router) {
@@ -51,6 +71,8 @@ export function consentStep(deps: { provider: Provider; scopeWords: ScopeWords; 
         const { accountId } = details.session ?? {};
         const clientId = details.params.client_id;
         if (details.prompt.name !== "consent" || !accountId || typeof clientId !== "string") return showCurrentStep(ctx, details);
+        const organisation = await organisations.pending(details);
+        if (organisation) await organisations.grant(ctx, accountId, organisation);
         const grant = details.grantId ? await provider.Grant.find(details.grantId) : newGrant(provider, details.uid, accountId, clientId);
         if (!grant) throw new Error("grant referenced by the interaction is missing");
         const missing = details.prompt.details as MissingDetails;
@@ -62,8 +84,33 @@ export function consentStep(deps: { provider: Provider; scopeWords: ScopeWords; 
         const grantId = await grant.save();
         await finishInteraction(provider, ctx, { consent: { grantId } });
       });
+
+      router.post(interactionPaths.switchAccount, async (ctx) => {
+        const details = await loadInteraction(provider, ctx);
+        ctx.status = 303;
+        ctx.redirect(withLoginPrompt(details));
+      });
     },
   };
+}
+
+function requestedScopes(details: InteractionDetails): string[] {
+  return typeof details.params.scope === "string" ? details.params.scope.split(" ").filter(Boolean) : [];
+}
+
+/**
+ * The same authorization request with prompt=login: the login page for it, whoever is
+ * signed in (OIDC Core §3.1.2.1). Only string parameters are carried; the request's other
+ * prompts stay.
+ */
+function withLoginPrompt(details: InteractionDetails): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(details.params)) if (typeof value === "string" && name !== "prompt") query.set(name, value);
+  const prompts = new Set(typeof details.params.prompt === "string" ? details.params.prompt.split(" ") : []);
+  prompts.delete("none");
+  prompts.add("login");
+  query.set("prompt", [...prompts].join(" "));
+  return `/auth?${query}`;
 }
 
 /** The grant an interaction creates, with an id of its own derived from the interaction's uid. */

@@ -1,61 +1,39 @@
 /**
- * Organisation consent: the first sign-in to any site of an organisation that asks for it.
- * Allow is remembered for the whole organisation (until withdrawn on the account page);
- * Deny sends the client `access_denied`.
+ * Organisation consent, asked on the consent page: the first sign-in to any site of an
+ * organisation that asks for it. It is a reason of the consent prompt (src/oidc/policy.ts),
+ * so a client of such an organisation shows one page that records both answers: the
+ * organisation's, remembered for all its sites until withdrawn on the account page, and the
+ * scopes' for this application. Deny sends the client `access_denied`.
  */
 import type Provider from "oidc-provider";
-import type { ScopeWords } from "../accounts/index.js";
-import { submittedForm } from "../http/edge/index.js";
-import { tesseraPrompts } from "../oidc/index.js";
-import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
+import { tesseraReasons } from "../oidc/index.js";
+import type { ConsentService, Organisation, OrganisationRepository } from "../orgs/index.js";
 import type { Clock } from "../shared/index.js";
-import { finishInteraction, showCurrentStep } from "./finish.js";
-import { loadInteraction, type InteractionDetails } from "./interaction.js";
-import { interactionPaths } from "./paths.js";
-import { renderStep, type SignInStep } from "./step.js";
+import type { InteractionContext, InteractionDetails } from "./interaction.js";
 
-interface Deps {
+export interface OrganisationConsentDeps {
   provider: Provider;
   organisations: OrganisationRepository & ConsentService;
   clock: Clock;
-  scopeWords: ScopeWords;
 }
 
-async function organisationOf(details: InteractionDetails, deps: Deps) {
-  const clientId = details.params.client_id;
-  const client = typeof clientId === "string" ? await deps.provider.Client.find(clientId) : undefined;
-  const organisationId = client?.organisation_id as string | undefined;
-  const organisation = organisationId ? await deps.organisations.findById(organisationId) : undefined;
-  if (!organisation) throw new Error("organisation consent asked for a client without organisation");
-  return organisation;
-}
-
-export function organisationStep(deps: Deps): SignInStep {
-  const { provider } = deps;
+export function organisationConsent(deps: OrganisationConsentDeps) {
   return {
-    prompt: tesseraPrompts.organisation,
-    async show(ctx, details) {
-      const organisation = await organisationOf(details, deps);
-      const scope = typeof details.params.scope === "string" ? details.params.scope : "";
-      await renderStep(ctx, provider, details, "interactions/organisation", {
-        title: `Share your data with ${organisation.name}?`,
-        organisation,
-        permissions: deps.scopeWords(scope.split(" ").filter(Boolean)),
-      });
+    /** The organisation whose consent this sign-in waits for, if it waits for one. */
+    async pending(details: InteractionDetails): Promise<Organisation | undefined> {
+      if (!details.prompt.reasons.includes(tesseraReasons.organisationConsentMissing)) return undefined;
+      const clientId = details.params.client_id;
+      const client = typeof clientId === "string" ? await deps.provider.Client.find(clientId) : undefined;
+      const organisationId = client?.organisation_id as string | undefined;
+      const organisation = organisationId ? await deps.organisations.findById(organisationId) : undefined;
+      if (!organisation) throw new Error("organisation consent asked for a client without organisation");
+      return organisation;
     },
-    mount(router) {
-      router.post(interactionPaths.organisation, async (ctx) => {
-        const details = await loadInteraction(provider, ctx);
-        const accountId = details.session?.accountId;
-        if (!accountId || details.prompt.name !== tesseraPrompts.organisation) return showCurrentStep(ctx, details);
-        if (submittedForm(ctx).get("decision") !== "allow") {
-          return finishInteraction(provider, ctx, { error: "access_denied", error_description: "The user did not allow sharing data with the organisation" });
-        }
-        const organisation = await organisationOf(details, deps);
-        await deps.organisations.grantConsent(accountId, organisation.id, deps.clock.now());
-        ctx.state.log.info({ accountId, organisationId: organisation.id }, "organisation consent granted");
-        await finishInteraction(provider, ctx, {});
-      });
+
+    /** Records the account's consent for the organisation, for all its sites. */
+    async grant(ctx: InteractionContext, accountId: string, organisation: Organisation): Promise<void> {
+      await deps.organisations.grantConsent(accountId, organisation.id, deps.clock.now());
+      ctx.state.log.info({ accountId, organisationId: organisation.id }, "organisation consent granted");
     },
   };
 }

@@ -9,6 +9,6 @@ export const interactionPaths = {
   resendVerification: "/interaction/:uid/resend-verification",
   continue: "/interaction/:uid/continue",
   terms: "/interaction/:uid/terms",
-  organisation: "/interaction/:uid/organisation",
+  switchAccount: "/interaction/:uid/switch-account",
   plan: "/interaction/:uid/plan",
 } as const;

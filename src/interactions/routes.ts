@@ -16,7 +16,6 @@ import { finishInteraction } from "./finish.js";
 import { loadInteraction, type InteractionState } from "./interaction.js";
 import { loginStep } from "./login.js";
 import type { LoginMethod } from "./login-method.js";
-import { organisationStep } from "./organisation.js";
 import { interactionPaths } from "./paths.js";
 import { planStep } from "./plan.js";
 import { stepFor, type SignInStep } from "./step.js";
@@ -45,7 +44,7 @@ export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void 
   const router = edge.pages<InteractionState>("interaction", interactionPaths);
   const login = loginStep({ provider, methods: deps.loginMethods });
   // Steps in the policy's order (src/oidc/policy.ts); a reason-specific step before its prompt's own.
-  const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), organisationStep(deps), planStep(deps), consentStep(deps)];
+  const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), planStep(deps), consentStep(deps)];
 
   router.get(interactionPaths.interaction, async (ctx) => {
     const details = await loadInteraction(provider, ctx);

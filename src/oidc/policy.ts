@@ -1,7 +1,8 @@
 /**
  * The sign-in policy: the chain of checks every authorization passes, in order —
  *   login (+ verified email where the client requires it) → account-age cooloff →
- *   current terms of service → organisation consent → required plan → OIDC scope consent.
+ *   current terms of service → required plan → consent (the organisation's, where it asks
+ *   for it, and the OIDC scopes').
  * Each check answers "continue" or "show this step" with a reason; /interaction/:uid
  * dispatches on the prompt's name. Checks run on every authorization, silent ones
  * included: with prompt=none a pending step becomes the check's OIDC error instead of a page.
@@ -16,7 +17,7 @@ import type { Clock } from "../shared/index.js";
 const { base, Check, Prompt } = interactionPolicy;
 
 /** Prompt names and reasons Tessera adds, shown by their own pages. */
-export const tesseraPrompts = { cooloff: "cooloff", terms: "terms", organisation: "organisation", plan: "plan" } as const;
+export const tesseraPrompts = { cooloff: "cooloff", terms: "terms", plan: "plan" } as const;
 export const tesseraReasons = {
   emailNotVerified: "email_not_verified",
   accountTooYoung: "account_too_young",
@@ -74,8 +75,10 @@ export function createPolicy(deps: PolicyDeps) {
     }),
   );
 
-  const organisation = new Prompt(
-    { name: tesseraPrompts.organisation, requestable: false },
+  // The organisation's consent is a reason of the consent prompt rather than a prompt of its
+  // own: it asks about the same data, so one page answers both (the organisation's for all
+  // its sites, the scopes' for this application) instead of two in a row.
+  policy.get("consent")!.checks.add(
     new Check(
       tesseraReasons.organisationConsentMissing,
       "the client's organisation requires consent before sharing data",
@@ -113,7 +116,6 @@ export function createPolicy(deps: PolicyDeps) {
 
   const consentIndex = policy.findIndex((prompt) => prompt.name === "consent");
   policy.add(plan, consentIndex);
-  policy.add(organisation, consentIndex);
   policy.add(terms, consentIndex);
   policy.add(cooloff, consentIndex);
   return policy;

@@ -181,7 +181,7 @@ describe("organisations you share your data with", () => {
     for (const client of [shop, printer]) {
       const asked = await session.follow(organisationUrl(client));
       expect(h1Of(asked.body)).toMatch(/^Share your data with /);
-      const allowed = await session.follow(`${interactionPath(asked)}/organisation`, { form: { decision: "allow" } });
+      const allowed = await session.follow(`${interactionPath(asked)}/consent`, { form: { decision: "allow" } });
       expect(allowed.location).toMatch(/^https:\/\/rp\.example\.test\/cb\?code=/);
     }
 

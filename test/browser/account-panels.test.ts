@@ -52,7 +52,7 @@ test("the account page with every panel filled (desktop, phone, dark); a refused
   });
   const shop = await registerClient(tessera, codeClient({ client_name: "Northwind Shop" }), { organisationId: organisation.id, firstParty: true });
   const asked = await signedUp.session.follow(`/auth?${new URLSearchParams({ client_id: shop.client_id, response_type: "code", scope: "openid profile email", redirect_uri: rpRedirectUri, state: "s" })}`);
-  const allowed = await signedUp.session.follow(`${interactionPath(asked)}/organisation`, { form: { decision: "allow" } });
+  const allowed = await signedUp.session.follow(`${interactionPath(asked)}/consent`, { form: { decision: "allow" } });
   expect(allowed.location).toMatch(/\?code=/);
   expect((await signIn(tessera, person.email, person.password)).hop.location).toMatch(/\/demo\/callback\?code=/);
 

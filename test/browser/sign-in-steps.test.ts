@@ -2,14 +2,15 @@
  * The sign-in steps between "create an account" and the relying party, in a real browser
  * (Debian Chromium through playwright-core), as a person sees and uses them:
  *   - organisation consent: who asks, for which application, what is shared, the privacy
- *     policy; Allow and Deny reached by keyboard in a sensible order; Deny → access_denied,
- *     Allow → a code;
+ *     policy, who is signed in; Allow and Deny reached by keyboard in a sensible order;
+ *     Deny → access_denied, Allow → a code; "Not you?" switches to another account;
  *   - account-age cooloff: when the account becomes old enough, in a <time>; "Return to …"
  *     → access_denied;
  *   - terms of service ("Confirm your details"): the name pre-filled and editable, the
  *     checkbox and its label linking to the terms; an unticked submit flags and focuses the
  *     checkbox and keeps the edited name; ticked → a code;
- *   - the whole chain in order for a third-party client: terms → organisation → consent.
+ *   - the whole chain in order for a third-party client: terms → one consent page that
+ *     records the organisation's consent and the application's.
  * Each page runs on a desktop and on a 375px phone: no horizontal scroll, no console error,
  * no CSP violation, readable contrast (light and dark); each is saved as
  * test-results/screenshots/steps-*.png for a person to look at.
@@ -223,12 +224,14 @@ describe("organisation consent", () => {
     const org = await organisation();
     const client = await registerClient(tessera, codeClient({ client_name: "Acme Shop" }), { organisationId: org.id, firstParty: true });
     const { page, watcher } = await openPage(variant);
-    await signUp(page, client, newPerson(), watcher);
+    const person = newPerson();
+    await signUp(page, client, person, watcher);
 
     expect(await h1(page)).toBe("Share your data with Acme Cooperative?");
     expect(await page.title()).toBe("Share your data with Acme Cooperative? · Tessera");
     const main = await page.locator("main").innerText();
     expect(main).toContain("Acme Shop is run by Acme Cooperative");
+    expect(main.replace(/\s+/g, " ")).toContain(`Signed in as ${person.name} (${person.email.toLowerCase()}). Not you? Use another account`);
     expect(await page.locator("ul.permissions li").allInnerTexts()).toEqual([
       "Who you are, so it recognises you when you come back",
       "Your name",
@@ -238,8 +241,15 @@ describe("organisation consent", () => {
     expect(await policy.getAttribute("href")).toBe("https://acme.example/privacy");
     await inspect(page, watcher, "organisation", variant);
 
-    // Keyboard only: the skip link, the privacy policy, then Allow before Deny, nothing else.
-    expect(await tabOrder(page)).toEqual(["a: Skip to content", "a: its privacy policy (opens in a new tab)", "button: Allow", "button: Deny"]);
+    // Keyboard only: the skip link, the account switch, the privacy policy, then Allow before Deny.
+    expect(await tabOrder(page)).toEqual([
+      "a: Skip to content",
+      "button: Not you? Use another account",
+      "a: its privacy policy (opens in a new tab)",
+      "button: Allow",
+      "button: Deny",
+      "a: your account page",
+    ]);
     // The focused button shows a focus ring.
     await page.getByRole("button", { name: "Allow" }).focus();
     await page.keyboard.press("Shift+Tab");
@@ -258,10 +268,21 @@ describe("organisation consent", () => {
     expect(denied.get("code")).toBeNull();
     expect(await watcher.take()).toEqual([]);
 
-    // Start again: still signed in, asked again; Allow → a code.
+    // Start again: still signed in, asked again. "Not you?" leads to the login page of the
+    // same sign-in; signing in there comes back to the question.
     await page.goto(authorizeUrl(client));
     await page.waitForURL(/\/interaction\/[\w-]+$/);
     expect(await h1(page)).toBe("Share your data with Acme Cooperative?");
+    await page.getByRole("button", { name: "Not you? Use another account" }).click();
+    await page.waitForURL(/\/interaction\/[\w-]+$/);
+    expect(await h1(page)).toBe("Sign in");
+    expect(await watcher.take()).toEqual([]);
+    await page.getByLabel("Email", { exact: true }).fill(person.email);
+    await page.getByLabel("Password", { exact: true }).fill(person.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(/\/interaction\/[\w-]+$/);
+    expect(await h1(page)).toBe("Share your data with Acme Cooperative?");
+    expect(await watcher.take()).toEqual([]);
     await page.getByRole("button", { name: "Allow" }).click();
     const allowed = await landedOnRp(page);
     expect(allowed.get("code")).toMatch(/^[\w-]+$/);
@@ -380,7 +401,7 @@ describe("terms of service", () => {
     expect(user.user.terms.map((acceptance) => acceptance.version)).toEqual(["2025-06"]);
   });
 
-  test.each(variants)("the whole chain for a third-party client, in order: terms → organisation → consent → a code (%s)", async (variant) => {
+  test.each(variants)("the whole chain for a third-party client, in order: terms → one consent page for the organisation and the application → a code (%s)", async (variant) => {
     const org = await organisation();
     const client = await registerClient(tessera, codeClient({ client_name: "Partner Portal", policy_uri: "https://partner.example/privacy" }), { organisationId: org.id });
     const { page, watcher } = await openPage(variant);
@@ -393,12 +414,22 @@ describe("terms of service", () => {
     await page.waitForURL(/\/interaction\/[\w-]+$/);
     expect(await h1(page)).toBe("Share your data with Acme Cooperative?");
     expect(await watcher.take()).toEqual([]);
-    await page.getByRole("button", { name: "Allow" }).click();
-    await page.waitForURL(/\/interaction\/[\w-]+$/);
-
-    expect(await h1(page)).toBe("Allow Partner Portal to access your account?");
-    expect(await page.getByRole("link", { name: "privacy policy" }).getAttribute("href")).toBe("https://partner.example/privacy");
-    expect(await tabOrder(page)).toEqual(["a: Skip to content", "a: privacy policy", "button: Allow", "button: Deny", "a: your account page"]);
+    // One page asks for both: what the application receives and the organisation's policy.
+    expect(await page.locator("ul.permissions li").allInnerTexts()).toEqual([
+      "Who you are, so it recognises you when you come back",
+      "Your name",
+      "Your email address, and whether it is confirmed",
+    ]);
+    expect(await page.getByRole("link", { name: "privacy policy", exact: true }).getAttribute("href")).toBe("https://partner.example/privacy");
+    expect(await tabOrder(page)).toEqual([
+      "a: Skip to content",
+      "button: Not you? Use another account",
+      "a: its privacy policy (opens in a new tab)",
+      "a: privacy policy",
+      "button: Allow",
+      "button: Deny",
+      "a: your account page",
+    ]);
     await inspect(page, watcher, "consent", variant);
     await page.getByRole("button", { name: "Allow" }).click();
     const answer = await landedOnRp(page);

@@ -113,12 +113,12 @@ describe("organisation consent", () => {
     expect(page.body).toContain("https://acme.example/privacy");
     expect(page.body).toContain("Your email address");
 
-    const denied = await session.follow(`${interactionPath(page)}/organisation`, { form: { decision: "deny" } });
+    const denied = await session.follow(`${interactionPath(page)}/consent`, { form: { decision: "deny" } });
     expect(returnedTo(denied)?.searchParams.get("error")).toBe("access_denied");
     expect(returnedTo(denied)?.searchParams.get("state")).toBe("st");
 
     const askedAgain = await session.follow(authorizeUrl(shop));
-    const allowed = await session.follow(`${interactionPath(askedAgain)}/organisation`, { form: { decision: "allow" } });
+    const allowed = await session.follow(`${interactionPath(askedAgain)}/consent`, { form: { decision: "allow" } });
     expect(returnedTo(allowed)?.searchParams.get("code")).toBeTruthy();
 
     const sibling = await session.follow(authorizeUrl(forum));
@@ -137,12 +137,55 @@ describe("organisation consent", () => {
     const shop = await registerClient(tessera, codeClient(), { organisationId: org.id, firstParty: true });
     const session = new BrowserSession(tessera.issuer);
     const page = await signUp(session, shop, newPerson());
-    const path = `${interactionPath(page)}/organisation`;
+    const path = `${interactionPath(page)}/consent`;
     const first = await session.follow(path, { form: { decision: "allow" } });
     expect(returnedTo(first)?.searchParams.get("code")).toBeTruthy();
     const replay = await session.request(path, { form: { decision: "allow" } });
     expect(replay.status).toBe(400);
     expect(replay.body).toContain("This sign-in has expired");
+  });
+
+  test("a third-party client of such an organisation asks once, on one page that records both consents", async () => {
+    const org = await organisation(true);
+    const portal = await registerClient(tessera, codeClient({ client_name: "Portal" }), { organisationId: org.id });
+    const session = new BrowserSession(tessera.issuer);
+    const person = newPerson();
+    const page = await signUp(session, portal, person);
+    expect(h1(page)).toBe(`Share your data with ${org.name}?`);
+    expect(page.body).toContain("Your email address");
+    const allowed = await session.follow(`${interactionPath(page)}/consent`, { form: { decision: "allow" } });
+    expect(returnedTo(allowed)?.searchParams.get("code")).toBeTruthy();
+
+    const userId = (await tessera.db.prisma.email.findUniqueOrThrow({ where: { owned: person.email.toLowerCase() } })).userId;
+    const consent = await tessera.db.prisma.organisationConsent.findUniqueOrThrow({ where: { userId_organisationId: { userId, organisationId: org.id } } });
+    expect(consent.withdrawnAt).toBeNull();
+    const silent = await session.follow(authorizeUrl(portal, { prompt: "none" }));
+    expect(returnedTo(silent)?.searchParams.get("code")).toBeTruthy();
+  });
+
+  test("'Not you?' on the consent page starts the same sign-in again on the login page, where another account can sign in", async () => {
+    const org = await organisation(true);
+    const shop = await registerClient(tessera, codeClient(), { organisationId: org.id, firstParty: true });
+    const session = new BrowserSession(tessera.issuer);
+    const first = newPerson();
+    const other = newPerson();
+    await signUp(new BrowserSession(tessera.issuer), shop, other);
+    const page = await signUp(session, shop, first);
+    expect(page.body).toContain(`Signed in as <strong>${first.name}</strong>`);
+    const login = await session.follow(`${interactionPath(page)}/switch-account`, { form: {} });
+    expect(h1(login)).toBe("Sign in");
+    let hop = await session.follow(`${interactionPath(login)}/login`, { form: { email: other.email, password: other.password } });
+    // The provider signs the first account out through a form a browser submits by itself.
+    const logout = /action="([^"]*session\/end\/confirm[^"]*)"/.exec(hop.body);
+    if (logout) {
+      const fields = Object.fromEntries([...hop.body.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      hop = await session.follow(logout[1]!.replace(/&amp;/g, "&"), { form: fields });
+    }
+    expect(h1(hop)).toBe(`Share your data with ${org.name}?`);
+    expect(hop.body).toContain(`Signed in as <strong>${other.name}</strong>`);
+    const allowed = await session.follow(`${interactionPath(hop)}/consent`, { form: { decision: "allow" } });
+    expect(returnedTo(allowed)?.searchParams.get("state")).toBe("st");
+    expect(returnedTo(allowed)?.searchParams.get("code")).toBeTruthy();
   });
 
   test("an organisation that does not require consent asks nothing", async () => {
