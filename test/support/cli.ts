@@ -4,10 +4,13 @@
  * temporary KEYS_DIR, with only the settings given here.
  *
  * `run` runs a command line in this process through the same `runCli` the `tessera` binary
- * runs: commander parses it, the command opens and closes the database, and the test reads
- * what it printed on stdout and stderr and the exit code it answered. `runProcess` runs the
- * real executable (package.json "bin") in a child process, for the tests that guard the
- * entry point itself.
+ * runs: commander parses it, the command runs, and the test reads what it printed on stdout
+ * and stderr and the exit code it answered. The commands share one open database, as they do
+ * when a running Tessera runs them for the admin socket (opening PGlite costs seconds, and a
+ * file runs dozens of commands); a workspace made with `{ migrated: false }` opens and
+ * migrates the database in each command, as the `tessera` binary does on its own.
+ * `runProcess` runs the real executable (package.json "bin") in a child process, for the
+ * tests that guard the entry point itself.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
@@ -20,6 +23,7 @@ import { runOperatorCommand } from "../../src/cli/operator-command.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { parseConfig } from "../../src/config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "../../src/db/database.js";
+import { applyMigrations } from "../../src/db/index.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { freshDatabase } from "./database.js";
 import { migratedSnapshot } from "./migrated-snapshot.js";
@@ -42,7 +46,10 @@ export interface CliWorkspace {
   json<T = unknown>(...args: string[]): Promise<T>;
   /** Runs `tessera …` as operators do: src/cli/bin.mjs in a child process with these settings. */
   runProcess(...args: string[]): Promise<CliResult>;
-  /** Opens the CLI's database for a direct look; close it before the next command on PGlite. */
+  /**
+   * The CLI's database for a direct look: the commands' shared one, which stays open (so on
+   * PGlite a `runProcess` command finds it in use, as it would beside a running Tessera).
+   */
   withDatabase<T>(look: (db: Database) => Promise<T>): Promise<T>;
   /**
    * Serves node-oidc-provider, built as the CLI builds it (Tessera's configuration) on the
@@ -68,18 +75,37 @@ export async function cliWorkspace(options: { migrated?: boolean } = {}): Promis
     await (await openDatabase({ ...target, snapshot: await migratedSnapshot() })).close();
   }
 
+  const shareDatabase = options.migrated !== false;
+  let shared: Promise<Database> | undefined;
+  const sharedDatabase = () =>
+    (shared ??= openDatabase(target).then(async (db) => {
+      await applyMigrations(db.sql);
+      return db;
+    }));
+  const closeShared = async () => {
+    const db = shared;
+    shared = undefined;
+    await (await db)?.close();
+  };
+
   const runWith = async (extraEnv: Record<string, string>, ...args: string[]): Promise<CliResult> => {
     let stdout = "";
     let stderr = "";
-    const code = await runCli(args, {
-      config: () => parseConfig({ ...env, ...extraEnv }),
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-    });
+    const host = shareDatabase ? { database: await sharedDatabase(), clock: systemClock } : undefined;
+    const code = await runCli(
+      args,
+      {
+        config: () => parseConfig({ ...env, ...extraEnv }),
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      },
+      { host },
+    );
     return { code, stdout, stderr };
   };
   const run = (...args: string[]) => runWith({}, ...args);
   const withDatabase = async <T>(look: (db: Database) => Promise<T>) => {
+    if (shareDatabase) return look(await sharedDatabase());
     const db = await openDatabase(target);
     try {
       return await look(db);
@@ -114,6 +140,7 @@ export async function cliWorkspace(options: { migrated?: boolean } = {}): Promis
         }
       }),
     async close() {
+      await closeShared();
       await postgres?.drop();
       await fs.rm(dir, { recursive: true, force: true });
     },
