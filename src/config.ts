@@ -168,6 +168,10 @@ const schema = z
     THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP: rate.default("20/5m"),
     /** Failed client authentications per IP over every client id. */
     THROTTLE_CLIENT_AUTH_PER_IP: rate.default("100/5m"),
+    /** Sign-in links one client's backend may ask for (POST /api/sign-in-links), over every address. */
+    THROTTLE_SIGN_IN_LINK_PER_CLIENT: rate.default("600/1h"),
+    /** Sign-in links asked for one address, by every client together. */
+    THROTTLE_SIGN_IN_LINK_PER_ADDRESS: rate.default("10/1h"),
     /**
      * Stripe secret API key (sk_live_… or sk_test_…, or a restricted key allowed customers,
      * Checkout sessions and subscriptions). Unset: billing is off and /account/billing says so.
@@ -265,6 +269,7 @@ export interface Config {
     signIn: { perAccountAndIp: RateLimit; perAccount: RateLimit; perIp: RateLimit; perKnownBrowser: RateLimit };
     mail: { perIp: RateLimit; perAddress: RateLimit };
     clientAuth: { perClientAndIp: RateLimit; perIp: RateLimit };
+    signInLink: { perClient: RateLimit; perAddress: RateLimit };
   };
   /** Stripe billing; undefined when STRIPE_SECRET_KEY is unset. */
   billing?: {
@@ -383,6 +388,7 @@ export function parseConfig(env: Env): Config {
       },
       mail: { perIp: rateLimit(parsed.THROTTLE_MAIL_PER_IP), perAddress: rateLimit(parsed.THROTTLE_MAIL_PER_ADDRESS) },
       clientAuth: { perClientAndIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP), perIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_IP) },
+      signInLink: { perClient: rateLimit(parsed.THROTTLE_SIGN_IN_LINK_PER_CLIENT), perAddress: rateLimit(parsed.THROTTLE_SIGN_IN_LINK_PER_ADDRESS) },
     },
     billing: parsed.STRIPE_SECRET_KEY && parsed.STRIPE_WEBHOOK_SECRET
       ? {

@@ -20,6 +20,7 @@ import {
   mountPasswordRoutes,
   createScopeWords,
   createPasswords,
+  createConfirmedAddressAccounts,
   type ClaimContributor,
 } from "./accounts/index.js";
 import { createBilling, mountBillingRoutes, mountStripeWebhook, planClaims } from "./billing/index.js";
@@ -33,12 +34,23 @@ import { mountDemoRoutes } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
 import { loadBrandAssets } from "./http/brand.js";
-import { createEdge, type Edge } from "./http/edge/index.js";
+import { createEdge, forClients, type Edge } from "./http/edge/index.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
 import type { LoginMethod } from "./interactions/login-method.js";
 import { passwordLogin } from "./interactions/password/password-login.js";
 import { walletLogin } from "./interactions/wallet/wallet-login.js";
+import { signInLinkLogin } from "./interactions/sign-in-link/sign-in-link-login.js";
+import {
+  createSignInLinkRepository,
+  createSignInLinkService,
+  flowCookieName,
+  linkTokens,
+  mountSignInLinkApi,
+  mountSignInLinkPages,
+  signInLinkConfirmationHandler,
+  type LinkClients,
+} from "./signin-links/index.js";
 import { createEventLog, createJobRepository, createJobRunner, type JobRunner } from "./jobs/index.js";
 import { resumeSignIn } from "./interactions/verify-email.js";
 import { createMailQueue, mountOutboxRoutes } from "./mail/index.js";
@@ -66,7 +78,16 @@ import {
   seedAccountClient,
   waitingInteractionUid,
 } from "./oidc/index.js";
-import { createClientAuthThrottle, createKnownBrowsers, createMailThrottle, createSignInThrottle, createThrottle, createAuditRepository, securityActivity } from "./security/index.js";
+import {
+  createClientAuthThrottle,
+  createKnownBrowsers,
+  createMailThrottle,
+  createSignInLinkThrottle,
+  createSignInThrottle,
+  createThrottle,
+  createAuditRepository,
+  securityActivity,
+} from "./security/index.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { createWalletRepository, createWalletService, signatureCheck, unlinkAllWallets, walletAccountPanel } from "./wallet/index.js";
 import type { Logger } from "./shared/log.js";
@@ -139,13 +160,26 @@ export async function startTessera(
     // Claims other rooms add under scopes of their own, one entry per room.
     const claimContributors: ClaimContributor[] = [planClaims(billing.service), ...(options.claimContributors ?? [])];
     const scopeWords = createScopeWords(claimContributors);
+    const signInLinks = createSignInLinkService({
+      repo: createSignInLinkRepository(db.prisma),
+      tokens: linkTokens(keys.cookieKeys),
+      clock,
+      issuer: config.issuer,
+      events,
+      confirmations,
+      mail,
+      accounts: createConfirmedAddressAccounts({ repo, emails, events }),
+    });
     const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
     const provider = createProvider(config.issuer, {
       keys,
       adapter: createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup),
       resourceServer: resourceServerLookup(db.prisma),
       accounts,
-      policy: { accounts, terms, organisations, plans: billing.service, clock },
+      policy: {
+        accounts, terms, organisations, plans: billing.service, clock,
+        signInLinkAccount: (ctx, clientId) => signInLinks.readyAccount(clientId, ctx.cookies.get(flowCookieName(clientId))),
+      },
       secureCookies: config.issuer.startsWith("https://"),
       claimContributors,
       log,
@@ -168,12 +202,30 @@ export async function startTessera(
       resourceServerName: resourceServerNames(db.prisma),
       mailThrottle,
       loginMethods: [
+        signInLinkLogin({ service: signInLinks }),
         passwordLogin({ accounts, mailThrottle, signInThrottle: createSignInThrottle(throttle, config.throttle.signIn), knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
         ...(config.wallet.enabled ? [walletLogin({ wallet })] : []),
         ...(options.loginMethods ?? []),
       ],
     });
+    const linkClients: LinkClients = async (clientId) => {
+      const client = await provider.Client.find(clientId);
+      return client && { id: client.clientId, name: client.clientName ?? client.clientId, initiateLoginUri: client.initiateLoginUri };
+    };
+    const signInLinkPages = {
+      service: signInLinks,
+      clients: linkClients,
+      issuer: config.issuer,
+      accounts,
+      terms,
+      rename: (accountId: string, name: string) => db.prisma.$transaction((tx) => writeName(tx, accountId, name.trim())),
+      mailThrottle,
+      secureCookies: config.issuer.startsWith("https://"),
+    };
+    mountSignInLinkApi(edge, { forClients: forClients(provider), service: signInLinks, throttle: createSignInLinkThrottle(throttle, config.throttle.signInLink) });
+    mountSignInLinkPages(edge, signInLinkPages);
     mountConfirmationRoutes(edge, confirmations, [
+      signInLinkConfirmationHandler(signInLinkPages),
       ...emailConfirmationHandlers({
         confirmations,
         emails,

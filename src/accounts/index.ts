@@ -20,3 +20,4 @@ export { emailProblem, nameProblem } from "./input-rules.js";
 export { createProfileRepository } from "./profile-repository.js";
 export { createScopeWords, scopeWords, type ScopeWords } from "./scope-words.js";
 export { createNameWriter, type NameWriter } from "./name-writer.js";
+export { createConfirmedAddressAccounts, UnconfirmedHolderError, type ConfirmedAddressAccounts } from "./confirmed-address.js";

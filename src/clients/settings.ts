@@ -5,7 +5,7 @@
  * The order is the order of the CLI's options and of `client show`.
  */
 import type { AnyClientSetting, ClientSettingColumn, ClientSettingTable } from "./client-setting.js";
-import { booleanSetting, referenceSetting, textSetting, urlSetting, wholeNumberSetting } from "./setting-types.js";
+import { booleanSetting, referenceSetting, textSetting, urlListSetting, urlSetting, wholeNumberSetting } from "./setting-types.js";
 
 export const clientSettings = {
   /**
@@ -75,6 +75,35 @@ export const clientSettings = {
     label: "required plan",
     default: null,
     cli: { flag: "require-plan" },
+    registrable: false,
+  },
+  /**
+   * The client's backend may ask for signed sign-in links (src/signin-links, POST
+   * /api/sign-in-links). A link signs a person in on the client's word about their address,
+   * so only the operator grants it.
+   */
+  signInLinks: {
+    metadata: "sign_in_links",
+    type: booleanSetting(),
+    description: "the client's backend may ask for signed sign-in links",
+    label: "sign-in links",
+    default: false,
+    cli: { flag: "sign-in-links", off: "refuse the client's requests for sign-in links" },
+    registrable: false,
+  },
+  /**
+   * Where a sign-in link may lead: an origin (https://app.example, any page there) or a path
+   * prefix (https://app.example/billing/). A target outside every one is refused when the
+   * link is asked for, so a link is never an open redirect. Operator-only like the switch:
+   * a client widening its own targets would widen what its links can reach.
+   */
+  signInLinkTargets: {
+    metadata: "sign_in_link_targets",
+    type: urlListSetting(),
+    description: "a page a sign-in link may lead to: an origin or a path prefix (repeat for more)",
+    label: "sign-in link targets",
+    default: [],
+    cli: { flag: "sign-in-link-target" },
     registrable: false,
   },
 } satisfies ClientSettingTable;

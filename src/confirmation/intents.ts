@@ -13,6 +13,11 @@ export const intents = {
   "add-email": { validitySeconds: 24 * hour },
   /** Lets the holder of an account's address choose a new password. */
   "password-reset": { validitySeconds: 1 * hour },
+  /**
+   * Confirms the address of a person arriving by an application's sign-in link for the first
+   * time (src/signin-links); as long as the browser's sign-in-link flow lives.
+   */
+  "sign-in-link": { validitySeconds: 1 * hour },
 } as const satisfies Record<string, { validitySeconds: number }>;
 
 export type Intent = keyof typeof intents;

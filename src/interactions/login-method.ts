@@ -38,8 +38,13 @@ export interface LoginMethod {
   name: string;
   /** The method's routes, under /interaction/:uid/. */
   paths: Paths;
-  /** Its panel on the login page; `refused` is set when its own form was just refused. */
-  panel(ctx: InteractionContext, details: InteractionDetails, refused?: RefusedForm): Promise<LoginPanel>;
+  /** Its panel on the login page (none for a method with nothing to show); `refused` is set when its own form was just refused. */
+  panel(ctx: InteractionContext, details: InteractionDetails, refused?: RefusedForm): Promise<LoginPanel | undefined>;
+  /**
+   * For a method proved before the login page opens (a used sign-in link): the account to
+   * sign in without showing the page, if this request carries such a proof.
+   */
+  provenAccount?(ctx: InteractionContext, details: InteractionDetails): Promise<string | undefined>;
   /** Adds the method's routes to a page router of its own. */
   mount(router: InteractionRouter, kit: LoginKit): void;
   /** Adds the method's JSON API for script-driven front ends, if it has one, to an API router of its own. */

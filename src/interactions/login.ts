@@ -16,7 +16,7 @@ export function loginStep(deps: { provider: Provider; methods: readonly LoginMet
   const { provider, methods } = deps;
 
   async function showLogin(ctx: InteractionContext, details: InteractionDetails, refused?: { method: string } & RefusedForm) {
-    const panels = await Promise.all(methods.map((method) => method.panel(ctx, details, refused?.method === method.name ? refused : undefined)));
+    const panels = (await Promise.all(methods.map((method) => method.panel(ctx, details, refused?.method === method.name ? refused : undefined)))).filter(Boolean);
     await renderStep(ctx, provider, details, "interactions/login", { title: "Sign in", panels, errors: refused?.errors });
   }
 
@@ -31,7 +31,13 @@ export function loginStep(deps: { provider: Provider; methods: readonly LoginMet
 
   return {
     prompt: "login",
-    show: (ctx, details) => showLogin(ctx, details),
+    async show(ctx, details) {
+      for (const method of methods) {
+        const accountId = await method.provenAccount?.(ctx, details);
+        if (accountId) return finishLogin(provider, ctx, accountId);
+      }
+      await showLogin(ctx, details);
+    },
     mountMethod: (router, method) => method.mount(router, kit),
     mountMethodApi: (router, method) => method.mountApi?.(router, kit),
   };

@@ -12,7 +12,7 @@
 import path from "node:path";
 import ejs from "ejs";
 
-export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use" | "password-changed" | "email-changed";
+export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use" | "password-changed" | "email-changed" | "sign-in-link";
 
 /** How mails present the service; by default Tessera's own look. */
 export interface MailBrand {
@@ -58,6 +58,12 @@ const templates: Record<MailTemplate, TemplateSpec> = {
   "address-in-use": {
     subject: (brandName) => `Someone tried to add your email address to a ${brandName} account`,
     variables: ["address"],
+  },
+  /** The first sign-in through an application's sign-in link confirms the address (src/signin-links). */
+  "sign-in-link": {
+    subject: () => "Confirm your email address",
+    variables: ["application", "link", "expiresIn"],
+    action: { label: "Confirm and continue", variable: "link" },
   },
   // Security notices (ASVS 5.0 6.3.7): what changed, when, from where, and the way back.
   "password-changed": {

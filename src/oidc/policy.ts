@@ -24,6 +24,7 @@ export const tesseraReasons = {
   termsNotAccepted: "terms_not_accepted",
   organisationConsentMissing: "organisation_consent_missing",
   planRequired: "plan_required",
+  signInLinkForAnother: "sign_in_link_for_another_account",
 } as const;
 
 export interface PolicyDeps {
@@ -33,6 +34,11 @@ export interface PolicyDeps {
   /** The plan in force for an account (src/billing). */
   plans: Pick<BillingService, "claims">;
   clock: Clock;
+  /**
+   * The account a finished sign-in link flow in this browser names for the client
+   * (src/signin-links), if any: the login step then signs that account in.
+   */
+  signInLinkAccount?(ctx: KoaContextWithOIDC, clientId: string): Promise<string | undefined>;
 }
 
 const signedInAccount = (ctx: KoaContextWithOIDC) => ctx.oidc.session?.accountId;
@@ -46,6 +52,17 @@ export function createPolicy(deps: PolicyDeps) {
       if (!ctx.oidc.client?.require_verified_email || !accountId) return Check.NO_NEED_TO_PROMPT;
       const account = await deps.accounts.findById(accountId);
       return account?.primaryEmail?.verified ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+
+  // A sign-in link's person confirmed their details for this client, but the browser's
+  // session is someone else's (or no one's is needed yet): the login step runs, so the link's
+  // account signs in instead of the session's silently carrying on as another person.
+  policy.get("login")!.checks.add(
+    new Check(tesseraReasons.signInLinkForAnother, "a sign-in link in this browser names another account", "login_required", async (ctx: KoaContextWithOIDC) => {
+      const clientId = ctx.oidc.client?.clientId;
+      const linked = clientId && deps.signInLinkAccount ? await deps.signInLinkAccount(ctx, clientId) : undefined;
+      return linked && linked !== signedInAccount(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
 

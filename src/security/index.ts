@@ -9,5 +9,6 @@ export { createKnownBrowsers, knownBrowserCookie, type KnownBrowsers } from "./t
 export { createSignInThrottle, type SignInAttempt, type SignInThrottle } from "./throttle/sign-in.js";
 export { createMailThrottle, type MailKind, type MailRequest, type MailThrottle } from "./throttle/mail.js";
 export { createClientAuthThrottle, type ClientAuthThrottle } from "./throttle/client-auth.js";
+export { createSignInLinkThrottle, type SignInLinkThrottle } from "./throttle/sign-in-link.js";
 export { purgeThrottleCounters, purgeThrottleCountersHandler } from "./throttle/purge.js";
 export * from "./audit/index.js";

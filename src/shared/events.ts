@@ -1,7 +1,7 @@
 import type { RequestContext } from "./request-context.js";
 
 /** The login methods a sign-in event names. */
-export type SignInMethod = "password" | "wallet";
+export type SignInMethod = "password" | "wallet" | "sign-in-link";
 
 /**
  * What happened to an account (or, for operator actions, to a client or the signing keys),
@@ -46,6 +46,13 @@ export type DomainEvent =
    * records that say so are deleted with it.
    */
   | { type: "account.deleted"; accountId: string; clientIds: string[] }
+  /**
+   * A client's backend asked for a sign-in link for `email` (src/signin-links); `accountId`
+   * when an account owns that confirmed address, so its owner sees it on the account page.
+   */
+  | { type: "sign-in-link.issued"; accountId?: string; clientId: string; email: string; linkId: string }
+  /** A browser used the link (its single use); `accountId` when the address is already an account's. */
+  | { type: "sign-in-link.used"; accountId?: string; clientId: string; email: string; linkId: string }
   /** Operator actions (CLI): no account is involved. */
   | { type: "client.secret-rotated"; accountId?: undefined; clientId: string }
   | { type: "keys.rotated"; accountId?: undefined; added: string[] }

@@ -9,6 +9,7 @@ const examples: Record<MailTemplate, Record<string, string>> = {
   "password-reset": { name: "Ana", link, expiresIn: "1 hour" },
   "address-in-use": { address: "ana@work.example" },
   "password-changed": { name: "Ana", how: "reset with a link sent by email", when: "1 December 2026 at 20:15 UTC", where: "IP address 203.0.113.9, Firefox on Linux", resetLink: link },
+  "sign-in-link": { application: "Billing", link, expiresIn: "1 hour" },
   "email-changed": { name: "Ana", oldAddress: "ana@old.example", newAddress: "ana@work.example", when: "1 December 2026 at 20:15 UTC", where: "IP address 203.0.113.9", resetLink: link },
 };
 

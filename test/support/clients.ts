@@ -39,7 +39,15 @@ export function uniqueClientId(prefix: string): string {
 export async function registerClient(
   tessera: Pick<Tessera, "db">,
   metadata: ClientMetadata,
-  options: { firstParty?: boolean; requireVerifiedEmail?: boolean; cooloffHours?: number; organisationId?: string; requiredPlan?: string } = {},
+  options: {
+    firstParty?: boolean;
+    requireVerifiedEmail?: boolean;
+    cooloffHours?: number;
+    organisationId?: string;
+    requiredPlan?: string;
+    signInLinks?: boolean;
+    signInLinkTargets?: string[];
+  } = {},
 ): Promise<ClientMetadata> {
   const data = {
     metadata: metadata as object,
@@ -47,6 +55,8 @@ export async function registerClient(
     requireVerifiedEmail: options.requireVerifiedEmail ?? false,
     cooloffHours: options.cooloffHours ?? null,
     requiredPlan: options.requiredPlan ?? null,
+    signInLinks: options.signInLinks ?? false,
+    signInLinkTargets: options.signInLinkTargets ?? [],
     ...(options.organisationId && { organisationId: options.organisationId }),
   };
   await tessera.db.prisma.client.upsert({

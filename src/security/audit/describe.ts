@@ -12,7 +12,7 @@ const text = (detail: Detail, key: string): string => (typeof detail[key] === "s
 
 const describers: Record<AuditedType, (detail: Detail, record: AuditRecord, names: AuditNames) => string> = {
   "account.registered": (detail) => (detail.email ? `Account created with ${text(detail, "email")}` : "Account created"),
-  "account.signed-in": (detail, record, names) => `Signed in with your ${detail.method === "wallet" ? "wallet" : "password"}${application(record, names)}`,
+  "account.signed-in": (detail, record, names) => `Signed in with ${signInMethods[String(detail.method)] ?? "your password"}${application(record, names)}`,
   "account.sign-in-failed": (detail, record, names) =>
     detail.reason === "unknown-account" ? `Failed sign-in for ${text(detail, "identifier") || "an unknown address"}: no such account` : `Failed sign-in: wrong password${application(record, names)}`,
   "account.signed-out": () => "Signed out",
@@ -31,10 +31,14 @@ const describers: Record<AuditedType, (detail: Detail, record: AuditRecord, name
   "account.wallet-unlinked": (detail) => `Wallet ${text(detail, "address")} removed`,
   "account.plan-changed": (detail) => `Plan changed to ${text(detail, "plan")}`,
   "account.deleted": () => "Account deleted",
+  "sign-in-link.issued": (detail, record, names) => `${clientName(record, names)} asked for a sign-in link for ${text(detail, "email")}`,
+  "sign-in-link.used": (detail, record, names) => `Sign-in link for ${text(detail, "email")} from ${clientName(record, names)} opened`,
   "client.secret-rotated": (_detail, record) => `Secret of client ${record.clientId ?? ""} rotated`,
   "keys.rotated": (detail) => `Signing keys added: ${Array.isArray(detail.added) ? detail.added.join(", ") : ""}`,
   "keys.retired": (detail) => `Signing key ${text(detail, "kid")} retired`,
 };
+
+const signInMethods: Record<string, string> = { password: "your password", wallet: "your wallet", "sign-in-link": "a sign-in link" };
 
 function clientName(record: AuditRecord, names: AuditNames): string {
   return record.clientId ? (names.client(record.clientId) ?? record.clientId) : "an application";

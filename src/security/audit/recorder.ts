@@ -37,6 +37,8 @@ export const auditedTypes = [
   "account.wallet-unlinked",
   "account.plan-changed",
   "account.deleted",
+  "sign-in-link.issued",
+  "sign-in-link.used",
   "client.secret-rotated",
   "keys.rotated",
   "keys.retired",

@@ -9,4 +9,5 @@ export interface ThrottleLimits {
   signIn: { perAccountAndIp: Limit; perAccount: Limit; perIp: Limit; perKnownBrowser: Limit };
   mail: { perIp: Limit; perAddress: Limit };
   clientAuth: { perClientAndIp: Limit; perIp: Limit };
+  signInLink: { perClient: Limit; perAddress: Limit };
 }
