@@ -46,7 +46,7 @@ export function createConfirmedAddressAccounts(deps: { repo: AccountRepository; 
     async ownerOrNew(tx: Tx, input: { address: string; name?: string }): Promise<{ accountId: string; created: boolean }> {
       const address = input.address.trim();
       const normalized = normalizeEmail(address);
-      const owned = await repo.findOwnedEmail(normalized);
+      const owned = await repo.findOwnedEmail(normalized, tx);
       if (owned) {
         const email = await repo.findEmail(owned.emailId, tx);
         if (!email?.verified) throw new UnconfirmedHolderError();

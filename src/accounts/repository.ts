@@ -56,8 +56,8 @@ export function createAccountRepository(prisma: PrismaClient) {
     },
 
     /** Only addresses that belong to an account sign in; merely added ones do not. */
-    async findOwnedEmail(normalized: string): Promise<{ accountId: string; emailId: string; address: string; passwordHash: string | null; name: string } | undefined> {
-      const email = await prisma.email.findUnique({ where: { owned: normalized }, include: { user: true } });
+    async findOwnedEmail(normalized: string, db: Tx | PrismaClient = prisma): Promise<{ accountId: string; emailId: string; address: string; passwordHash: string | null; name: string } | undefined> {
+      const email = await db.email.findUnique({ where: { owned: normalized }, include: { user: true } });
       return email
         ? { accountId: email.userId, emailId: email.id, address: email.address, passwordHash: email.user.passwordHash, name: email.user.name }
         : undefined;

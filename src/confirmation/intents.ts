@@ -15,9 +15,10 @@ export const intents = {
   "password-reset": { validitySeconds: 1 * hour },
   /**
    * Confirms the address of a person arriving by an application's sign-in link for the first
-   * time (src/signin-links); as long as the browser's sign-in-link flow lives.
+   * time (src/signin-links). As long as a registration link: opened after the browser's flow
+   * ended, it still makes the account, and the browser goes back to the application.
    */
-  "sign-in-link": { validitySeconds: 1 * hour },
+  "sign-in-link": { validitySeconds: 24 * hour },
 } as const satisfies Record<string, { validitySeconds: number }>;
 
 export type Intent = keyof typeof intents;
