@@ -13,7 +13,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where full-page screenshots go (test-results/ is git-ignored). */
 export const screenshotDir = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
-export async function launchChromium(): Promise<Browser> {
+/** `args` are added to the usual ones (a test trusting its own certificate, say). */
+export async function launchChromium(args: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} is missing: browser tests need Debian's Chromium (apt-get install -y chromium)`);
   }
@@ -27,6 +28,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
+      ...args,
     ],
   });
 }
@@ -52,8 +54,8 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function startBrowser(): Promise<TestBrowser> {
-  const browser = await launchChromium();
+export async function startBrowser(options: { args?: readonly string[] } = {}): Promise<TestBrowser> {
+  const browser = await launchChromium(options.args);
   const contexts: BrowserContext[] = [];
   return {
     async openPage(options = {}, prepare) {
