@@ -5,7 +5,7 @@
  */
 import type { JWK } from "jose";
 import { createAccountRepository, passwordPaths, passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
-import { deleteCustomer, deleteCustomerHandler, expirePlans, expirePlansHandler, planClaims, type Billing } from "./billing/index.js";
+import { closeCustomer, closeCustomerHandler, deleteCustomer, deleteCustomerHandler, expirePlans, expirePlansHandler, planClaims, subscribeBilling, type Billing } from "./billing/index.js";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
 import type { PrismaClient } from "./db/index.js";
@@ -54,6 +54,7 @@ export async function defineBackgroundWork(
   );
   jobs.define(expirePlans, expirePlansHandler({ repo: billing.repo, billing: billing.service, events, jobs, clock }));
   jobs.define(deleteCustomer, deleteCustomerHandler(billing.stripe));
+  jobs.define(closeCustomer, closeCustomerHandler(billing.stripe));
   subscribeToEvents(jobs, events, { issuer: config.issuer, prisma, clock, push });
 
   for (const schedule of schedules) jobs.schedule(schedule);
@@ -84,5 +85,6 @@ export function subscribeToEvents(jobs: JobRunner, events: EventLog, deps: { iss
   const { prisma, clock, push } = deps;
   recordAuditTrail(events);
   subscribePush({ events, jobs, repo: push, clock, prisma });
+  subscribeBilling(events, { prisma, jobs });
   subscribeSecurityNotices({ events, prisma, mail: createMailQueue({ jobs }), accounts: createAccountRepository(prisma), forgotPasswordUrl: `${deps.issuer}${passwordPaths.forgot}` });
 }

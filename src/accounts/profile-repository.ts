@@ -4,6 +4,12 @@ import type { PrismaClient } from "../db/index.js";
 
 export function createProfileRepository(prisma: PrismaClient) {
   return {
+    /** Locks the user's row until the transaction ends; false when there is no such user. */
+    async lockUser(tx: Tx, userId: string): Promise<boolean> {
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "user" WHERE id = ${userId} FOR UPDATE`;
+      return rows.length === 1;
+    },
+
     /**
      * Deletes the user; its addresses, organisation consents, terms acceptances and sign-in
      * history go with it (ON DELETE CASCADE). Answers the ids its addresses had, or

@@ -47,17 +47,19 @@ export function createProfileService(deps: {
         throw new FormError({ confirmation: `That is not your primary email address. Type ${primary ?? "it"} exactly as shown.` });
       }
       await profiles.transaction(async (tx) => {
+        // A second delete racing the first waits for it here, then finds nothing: one deletion, one event.
+        if (!(await profiles.lockUser(tx, accountId))) return;
         const clientIds = await deps.connectedClients(tx, accountId);
-        const deleted = await profiles.deleteUser(tx, accountId);
-        const emailIds = deleted ?? [];
+        // Recorded before the account's rows go, in the same transaction: subscribers that run
+        // in it can still read what the account had (billing: the Stripe customer to close).
+        await deps.events.record(tx, { type: "account.deleted", accountId, clientIds });
+        const emailIds = (await profiles.deleteUser(tx, accountId)) ?? [];
         await confirmations.revokeAll(tx, "password-reset", accountId);
         for (const emailId of emailIds) {
           await confirmations.revokeAll(tx, "registration", emailId);
           await confirmations.revokeAll(tx, "add-email", emailId);
         }
         await deps.deleteProviderRecords(tx, accountId);
-        // A second delete racing the first found nothing: one deletion, one event.
-        if (deleted) await deps.events.record(tx, { type: "account.deleted", accountId, clientIds });
       });
     },
   };

@@ -1,6 +1,7 @@
 /** The billing room: plans, Stripe, its webhook, the expiry job, the plan claims and the plan sign-in rule. */
 import type { PrismaClient } from "../db/index.js";
-import type { EventRecorder } from "../jobs/index.js";
+import type { EventLog, EventRecorder, JobQueue } from "../jobs/index.js";
+import { subscribeAccountDeletion } from "./account-deletion.js";
 import type { Clock, Logger } from "../shared/index.js";
 import { declarePlans } from "./plans.js";
 import { createBillingRepository } from "./repository.js";
@@ -11,6 +12,7 @@ export { planClaims, planScope, planClaimNames } from "./claims.js";
 export { mountBillingRoutes } from "./http/billing-routes.js";
 export { billingPaths } from "./http/paths.js";
 export { mountStripeWebhook, stripeWebhookPath } from "./webhook.js";
+export { closeCustomer, closeCustomerHandler } from "./account-deletion.js";
 export { deleteCustomer, deleteCustomerHandler, expireDuePlans, expirePlans, expirePlansHandler } from "./expiry.js";
 export { freePlanId, type Plan, type Plans } from "./plans.js";
 export type { BillingService, PlanClaims, PlanView } from "./service.js";
@@ -34,3 +36,8 @@ export function createBilling(settings: BillingSettings | undefined, deps: { pri
 }
 
 export type Billing = ReturnType<typeof createBilling>;
+
+/** Registers billing's domain-event subscribers: a deleted account's Stripe customer is closed. */
+export function subscribeBilling(events: EventLog, deps: { prisma: PrismaClient; jobs: JobQueue }): void {
+  subscribeAccountDeletion(events, { repo: createBillingRepository(deps.prisma), jobs: deps.jobs });
+}

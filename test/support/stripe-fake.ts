@@ -4,12 +4,15 @@
  * SDK talks to it through STRIPE_API_URL:
  *   POST /v1/customers, DELETE /v1/customers/:id,
  *   POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id,
- *   GET /v1/subscriptions/:id, POST /v1/subscriptions/:id.
+ *   POST /v1/checkout/sessions/:id/expire,
+ *   GET /v1/subscriptions/:id, POST /v1/subscriptions/:id, DELETE /v1/subscriptions/:id (cancel),
+ *   GET /v1/prices/:id.
  * Like Stripe, it saves the first answer to a POST with an Idempotency-Key and replays it
  * for the same key (refusing the key with other parameters). Tests drive what a customer
  * does at Stripe (`completeCheckout`, the /pay page), what Stripe does on its own
  * (`renew`, `endSubscription`), lose answers after applying the request
- * (`dropResponses`), and send webhooks signed exactly as Stripe signs them.
+ * (`dropResponses`), fail requests with Stripe's own 500 without applying them
+ * (`failRequests`), and send webhooks signed exactly as Stripe signs them.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -68,6 +71,12 @@ export class FakeStripe {
   readonly requests: { method: string; path: string; idempotencyKey?: string }[] = [];
   private readonly saved = new Map<string, SavedAnswer>();
   private drops: { path: RegExp; remaining: number }[] = [];
+  private failures: { method: string; path: RegExp; remaining: number }[] = [];
+  /** The prices Stripe has (GET /v1/prices/:id), as the dashboard would set them up. */
+  readonly prices = new Map<string, Json>([
+    [monthlyPrice, { id: monthlyPrice, object: "price", active: true, currency: "eur", unit_amount: 300, type: "recurring", recurring: { interval: "month", interval_count: 1 }, livemode: false }],
+    [yearlyPrice, { id: yearlyPrice, object: "price", active: true, currency: "eur", unit_amount: 3000, type: "recurring", recurring: { interval: "year", interval_count: 1 }, livemode: false }],
+  ]);
   private counter = 0;
   private server?: http.Server;
   url = "";
@@ -115,6 +124,11 @@ export class FakeStripe {
     this.drops.push({ path, remaining: times });
   }
 
+  /** The next `times` requests of `method` to paths matching `path` fail as Stripe's own fault (500 api_error), changing nothing. */
+  failRequests(method: string, path: RegExp, times: number): void {
+    this.failures.push({ method, path, remaining: times });
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -127,6 +141,12 @@ export class FakeStripe {
     if (url.pathname.startsWith("/pay/")) return this.payPage(method, url, res);
     if (req.headers.authorization !== `Bearer ${fakeStripeKey}`) {
       return this.respond(res, url.pathname, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
+    }
+
+    const failure = this.failures.find((candidate) => candidate.remaining > 0 && candidate.method === method && candidate.path.test(url.pathname));
+    if (failure) {
+      failure.remaining -= 1;
+      return this.respond(res, url.pathname, 500, { error: { type: "api_error", message: "An unknown error occurred" } });
     }
 
     let answer: { status: number; body: Json };
@@ -175,11 +195,25 @@ export class FakeStripe {
       const sessionId = rest[0];
       if (method === "POST" && !sessionId) return { status: 200, body: this.createSession(params) };
       const session = sessionId ? this.sessions.get(sessionId) : undefined;
-      return session ? { status: 200, body: session } : this.missing("checkout.session", sessionId ?? "");
+      if (!session) return this.missing("checkout.session", sessionId ?? "");
+      if (method === "POST" && rest[1] === "expire") {
+        if (session.status !== "open") {
+          return { status: 400, body: { error: { type: "invalid_request_error", message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${String(session.status)}".` } } };
+        }
+        Object.assign(session, { status: "expired", url: null });
+      }
+      return { status: 200, body: session };
     }
     if (resource === "subscriptions" && id) {
       const subscription = this.subscriptions.get(id);
       if (!subscription) return this.missing("subscription", id);
+      if (method === "DELETE") {
+        if (subscription.status === "canceled") {
+          return { status: 400, body: { error: { type: "invalid_request_error", message: `This subscription is already canceled: '${id}'` } } };
+        }
+        Object.assign(subscription, { status: "canceled", ended_at: this.now(), canceled_at: this.now(), cancel_at_period_end: false });
+        return { status: 200, body: subscription };
+      }
       if (method === "POST") {
         if (subscription.status === "canceled") {
           return { status: 400, body: { error: { type: "invalid_request_error", message: "A canceled subscription can only update its cancellation_details and metadata." } } };
@@ -190,6 +224,10 @@ export class FakeStripe {
         }
       }
       return { status: 200, body: subscription };
+    }
+    if (resource === "prices" && id && method === "GET") {
+      const price = this.prices.get(id);
+      return price ? { status: 200, body: price } : this.missing("price", id);
     }
     return { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` } } };
   }
