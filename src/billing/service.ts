@@ -23,6 +23,7 @@ import { freePlanId, type Interval, type Plan, type Plans } from "./plans.js";
 import type { BillingRepository, PlanRow } from "./repository.js";
 import { isUnavailable, type Stripe } from "./stripe.js";
 import { isPaying, readSubscription, type SubscriptionState } from "./subscription.js";
+import { createPriceLabels } from "./price-labels.js";
 
 export interface PlanView {
   /** The plan in force now: a paid plan past its end is already free here. */
@@ -56,6 +57,7 @@ export interface BillingDeps {
 
 export function createBillingService(deps: BillingDeps) {
   const { repo, plans, clock } = deps;
+  const priceLabels = createPriceLabels({ stripe: deps.stripe, clock, log: deps.log });
   const stripeOrRefuse = (): Stripe => deps.stripe ?? (() => { throw billingDisabled(); })();
 
   /** Runs a Stripe call; a network or Stripe-side failure becomes "try again". */
@@ -137,6 +139,8 @@ export function createBillingService(deps: BillingDeps) {
   return {
     enabled: deps.stripe !== undefined,
     plans,
+    /** What each paid plan's prices cost, as Stripe has them ("€3.00 a month"), by price id. */
+    priceLabels: () => priceLabels.of(plans.paid.flatMap((plan) => plan.prices)),
 
     async view(accountId: string): Promise<PlanView> {
       return inForce(await repo.find(accountId), clock.now());

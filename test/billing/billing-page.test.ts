@@ -76,6 +76,7 @@ test("free → subscribe through Checkout → renewing → cancelled → renewed
   expect(await page.getByRole("button", { name: /^Subscribe/ }).count()).toBe(2);
   expect(await page.getByRole("button", { name: "Subscribe monthly to Premium" }).isVisible()).toBe(true);
   expect(await page.getByRole("button", { name: "Subscribe yearly to Premium" }).isVisible()).toBe(true);
+  expect(await page.locator(".price-amount").allInnerTexts()).toEqual(["€3.00 a month", "€30.00 a year"]);
   expect(await page.getByRole("button", { name: /Cancel plan|Renew plan/ }).count()).toBe(0);
   expect(await watcher.take()).toEqual([]);
   await bothWidths(await context.storageState(), "billing-free");

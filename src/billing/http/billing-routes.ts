@@ -30,11 +30,11 @@ function planModel(view: PlanView) {
   };
 }
 
-const offerModel = (plan: Plan) => ({
+const offerModel = (plan: Plan, amounts: Map<string, string>) => ({
   id: plan.id,
   name: plan.name,
   features: plan.features,
-  prices: plan.prices.map((price) => ({ interval: price.interval, label: intervalWords[price.interval].adjective, per: intervalWords[price.interval].noun })),
+  prices: plan.prices.map((price) => ({ interval: price.interval, label: intervalWords[price.interval].adjective, per: intervalWords[price.interval].noun, amount: amounts.get(price.priceId) })),
 });
 
 export function mountBillingRoutes(edge: Edge, deps: { billing: BillingService; session: SignedInSession }): void {
@@ -43,6 +43,8 @@ export function mountBillingRoutes(edge: Edge, deps: { billing: BillingService; 
 
   async function page(ctx: BillingContext, notice?: string) {
     const view = await billing.view(ctx.state.accountId);
+    const offered = billing.enabled && !planModel(view).paid;
+    const amounts = offered ? await billing.priceLabels() : new Map<string, string>();
     await renderPage(
       ctx,
       "billing/billing",
@@ -50,7 +52,7 @@ export function mountBillingRoutes(edge: Edge, deps: { billing: BillingService; 
         title: "Plan and billing",
         enabled: billing.enabled,
         current: planModel(view),
-        offers: billing.enabled && !planModel(view).paid ? billing.plans.paid.map(offerModel) : [],
+        offers: offered ? billing.plans.paid.map((plan) => offerModel(plan, amounts)) : [],
         notice,
         signOutUrl: deps.session.signOutUrl,
       },
