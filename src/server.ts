@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
 import {
   mountAccountRoutes,
+  mountHomeRoutes,
   createAccountRepository,
   createAccountService,
   createNameWriter,
@@ -30,7 +31,7 @@ import { startAdminApi, type AdminApi } from "./cli/admin-api-server.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database, type DatabaseTarget } from "./db/database.js";
 import { applyMigrations } from "./db/migrate.js";
-import { mountDemoRoutes } from "./demo/routes.js";
+import { demoAuthorizeUrl, mountDemoRoutes } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
 import { loadBrandAssets } from "./http/brand.js";
@@ -61,6 +62,7 @@ import {
   clientAuthGuard,
   clientSecrets,
   createAdapterFactory,
+  expiredSignIns,
   createProvider,
   revokeAccountAccess,
   loadOrCreateAtRestKeys,
@@ -171,9 +173,10 @@ export async function startTessera(
       accounts: createConfirmedAddressAccounts({ repo, emails, events }),
     });
     const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
+    const adapter = createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup);
     const provider = createProvider(config.issuer, {
       keys,
-      adapter: createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup),
+      adapter,
       resourceServer: resourceServerLookup(db.prisma),
       accounts,
       policy: {
@@ -201,6 +204,7 @@ export async function startTessera(
       provider, accounts, emails, terms, organisations, billing: billing.service, clock, scopeWords,
       resourceServerName: resourceServerNames(db.prisma),
       mailThrottle,
+      expiredSignIns: expiredSignIns(provider, adapter),
       loginMethods: [
         signInLinkLogin({ service: signInLinks }),
         passwordLogin({ accounts, mailThrottle, signInThrottle: createSignInThrottle(throttle, config.throttle.signIn), knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
@@ -261,6 +265,12 @@ export async function startTessera(
     mountBillingRoutes(edge, { billing: billing.service, session: signedIn });
     if (billing.stripe && billing.webhookSecret) mountStripeWebhook(edge, { stripe: billing.stripe, webhookSecret: billing.webhookSecret, billing: billing.service, repo: billing.repo, clock });
     if (config.mail.transport.kind === "outbox") mountOutboxRoutes(edge, config.mail.transport.dir);
+    mountHomeRoutes(edge, {
+      brandName: config.brand.name,
+      session: signedIn,
+      accounts,
+      tryIt: config.demoClient.enabled ? { label: "Sign in to the demo client", href: demoAuthorizeUrl(config.issuer) } : undefined,
+    });
     if (config.demoClient.enabled) mountDemoRoutes(edge, { issuer: config.issuer, secret: config.demoClient.secret });
     mountSsfRoutes(edge, { streams: createStreamService({ repo: push, jobs, prisma: db.prisma, clock, issuer: config.issuer, production }), bearer: clientCredentialsBearer(provider) });
     options.mount?.(edge, provider);

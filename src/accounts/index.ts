@@ -7,6 +7,7 @@ export { createAccountService, type AccountService } from "./service.js";
 export { createPasswords, type PasswordSettings, type Passwords } from "./password.js";
 export type { Account, EmailAddress, MailSender, RegistrationInput } from "./types.js";
 export { mountAccountRoutes } from "./http/account-routes.js";
+export { homePaths, mountHomeRoutes } from "./http/home-routes.js";
 export { accountPaths, passwordPaths } from "./http/paths.js";
 export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirmation-handlers.js";
 export { mountPasswordRoutes } from "./http/password-routes.js";

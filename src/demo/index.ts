@@ -1,3 +1,3 @@
-/** The demo room's public surface: the demo client's seed and its callback page. */
-export { demoPaths, mountDemoRoutes } from "./routes.js";
+/** The demo room's public surface: the demo client's seed, its sign-in URL and its callback page. */
+export { demoAuthorizeUrl, demoPaths, mountDemoRoutes } from "./routes.js";
 export { demoCallbackPath, demoClientId, seedDemoClient } from "./seed.js";

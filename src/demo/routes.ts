@@ -1,28 +1,29 @@
 /**
- * The demo client's landing and callback pages: where a newcomer starts the code flow and
- * sees the code come back, with the exact httpie commands to redeem it.
+ * The demo client's callback page, where a newcomer sees the code come back with the exact
+ * httpie commands to redeem it; the home page links to `demoAuthorizeUrl` to start.
  */
 import { renderPage, type Edge } from "../http/edge/index.js";
 import { demoCallbackPath, demoClientId } from "./seed.js";
 
-export const demoPaths = { home: "/", callback: demoCallbackPath } as const;
+export const demoPaths = { callback: demoCallbackPath } as const;
+
+/** The demo client's code-flow request: where "Sign in to the demo client" goes. */
+export function demoAuthorizeUrl(issuer: string): string {
+  return `${issuer}/auth?${new URLSearchParams({
+    client_id: demoClientId,
+    response_type: "code",
+    scope: "openid profile email",
+    redirect_uri: `${issuer}${demoCallbackPath}`,
+    state: "demo",
+  })}`;
+}
 
 export function mountDemoRoutes(edge: Edge, deps: { issuer: string; secret: string }): void {
   const router = edge.pages("demo", demoPaths);
   const redirectUri = `${deps.issuer}${demoCallbackPath}`;
-  const authorizeUrl = `${deps.issuer}/auth?${new URLSearchParams({
-    client_id: demoClientId,
-    response_type: "code",
-    scope: "openid profile email",
-    redirect_uri: redirectUri,
-    state: "demo",
-  })}`;
+  const authorizeUrl = demoAuthorizeUrl(deps.issuer);
   const port = new URL(deps.issuer).port;
   const host = port ? `:${port}` : deps.issuer;
-
-  router.get(demoPaths.home, async (ctx) => {
-    await renderPage(ctx, "demo/home", { title: "Tessera", authorizeUrl, issuer: deps.issuer });
-  });
 
   router.get(demoPaths.callback, async (ctx) => {
     const query = (name: string) => (typeof ctx.query[name] === "string" ? (ctx.query[name] as string) : undefined);

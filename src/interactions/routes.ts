@@ -4,16 +4,18 @@
  * mounts its own posts, and every post ends the step with a result.
  */
 import type Provider from "oidc-provider";
+import { errors } from "oidc-provider";
 import type { AccountService, EmailService, ScopeWords, TermsService } from "../accounts/index.js";
 import type { BillingService } from "../billing/index.js";
 import type { Edge } from "../http/edge/index.js";
+import { renderExpiredSignIn, signInUidOf, type ExpiredSignIns } from "../oidc/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { MailThrottle } from "../security/index.js";
 import type { Clock } from "../shared/index.js";
 import { consentStep } from "./consent.js";
 import { cooloffStep } from "./cooloff.js";
 import { finishInteraction } from "./finish.js";
-import { loadInteraction, type InteractionState } from "./interaction.js";
+import { loadInteraction, type InteractionContext, type InteractionState } from "./interaction.js";
 import { loginStep } from "./login.js";
 import type { LoginMethod } from "./login-method.js";
 import { interactionPaths } from "./paths.js";
@@ -37,11 +39,26 @@ export interface InteractionDeps {
   mailThrottle: MailThrottle;
   /** The login methods on the login page, in the order shown. */
   loginMethods: readonly LoginMethod[];
+  /** What an expired sign-in's page offers (its application, where known). */
+  expiredSignIns: ExpiredSignIns;
 }
 
 export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void {
   const { provider } = deps;
   const router = edge.pages<InteractionState>("interaction", interactionPaths);
+  // A sign-in that ended or expired, met again (the back button, a reload, another tab):
+  // its page, with the way back to its application instead of a dead end.
+  const expired = async (ctx: InteractionContext, next: () => Promise<unknown>) => {
+    try {
+      await next();
+    } catch (error) {
+      if (!(error instanceof errors.SessionNotFound)) throw error;
+      ctx.state.log.info({ code: "session_not_found" }, "request refused");
+      ctx.status = 400;
+      await renderExpiredSignIn(ctx, await deps.expiredSignIns.describe(signInUidOf(ctx.path)), ctx.state.requestId);
+    }
+  };
+  router.use(expired);
   const login = loginStep({ provider, methods: deps.loginMethods });
   // Steps in the policy's order (src/oidc/policy.ts); a reason-specific step before its prompt's own.
   const steps: SignInStep[] = [verifyEmailStep(deps), login, cooloffStep(deps), termsStep(deps), planStep(deps), consentStep(deps)];
@@ -61,7 +78,9 @@ export function mountInteractionRoutes(edge: Edge, deps: InteractionDeps): void 
   for (const step of steps) step.mount?.(router);
   // Each login method on a router of its own, so its paths reach views under its name.
   for (const method of deps.loginMethods) {
-    login.mountMethod(edge.pages<InteractionState>(method.name, method.paths), method);
+    const methodRouter = edge.pages<InteractionState>(method.name, method.paths);
+    methodRouter.use(expired);
+    login.mountMethod(methodRouter, method);
     if (method.mountApi) login.mountMethodApi(edge.api(), method);
   }
 }

@@ -14,7 +14,10 @@ export function accountClient(issuer: string) {
   return {
     redirectUri: `${issuer}/account`,
     signInUrl: `/auth?${new URLSearchParams({ client_id: accountClientId, response_type: "none", scope: "openid", redirect_uri: `${issuer}/account` })}`,
-    signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId, post_logout_redirect_uri: `${issuer}/` })}`,
+    // No post_logout_redirect_uri: signing out ends on the provider's "You are signed out"
+    // page (pages.ts), which offers to sign in again, rather than on a page that looks as
+    // if nothing happened.
+    signOutUrl: `/session/end?${new URLSearchParams({ client_id: accountClientId })}`,
   };
 }
 

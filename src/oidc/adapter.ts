@@ -13,6 +13,8 @@
  *   provider saves, only registrable ones are stored.
  * - A client lookup first asks `beforeClientLookup`, which may refuse it: the provider looks
  *   the client up just before checking its credentials (client-auth-throttle.ts).
+ * - A sign-in that ended (its Interaction destroyed) leaves, for a day, only the client it
+ *   was for (ended-sign-ins.ts), so a page of it opened again can offer a way back.
  */
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { clientSettingsMetadata } from "../clients/index.js";
@@ -20,6 +22,7 @@ import type { PrismaClient, Prisma } from "../db/index.js";
 import type { Clock } from "../shared/index.js";
 import type { AtRestKeys } from "./at-rest-key.js";
 import { clientSecrets, type ClientSecrets } from "./client-secrets.js";
+import { endedSignInModel, endedSignInTtlSeconds } from "./ended-sign-ins.js";
 import { grantArtefacts } from "./grant-artefacts.js";
 import { hasSecretId, storedIds, type StoredIds } from "./stored-id.js";
 
@@ -83,7 +86,25 @@ class ModelAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    if (this.model === "Interaction") return this.endSignIn(id);
     await this.prisma.oidcModel.deleteMany({ where: { model: this.model, id: this.ids.keyOf(this.model, id) } });
+  }
+
+  /** The Interaction becomes an ended sign-in: its row keeps only the client's id, for a day. */
+  private async endSignIn(id: string): Promise<void> {
+    const key = this.ids.keyOf(this.model, id);
+    const row = await this.prisma.oidcModel.findUnique({ where: { model_id: { model: this.model, id: key } }, select: { payload: true } });
+    const clientId = (row?.payload as { params?: { client_id?: unknown } } | undefined)?.params?.client_id;
+    await this.prisma.oidcModel.updateMany({
+      where: { model: this.model, id: key },
+      data: {
+        model: endedSignInModel,
+        payload: typeof clientId === "string" ? { clientId } : {},
+        grantId: null,
+        uid: null,
+        expiresAt: new Date(this.clock.now().getTime() + endedSignInTtlSeconds * 1000),
+      },
+    });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

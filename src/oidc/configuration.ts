@@ -112,7 +112,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     // Rotate on every use so a stolen refresh token is noticed at its thief's first use.
     rotateRefreshToken: true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createPolicy(deps.policy) },
-    renderError,
+    renderError: (ctx, out, error) => renderError(ctx, out, error, deps.adapter),
     ttl: {
       // A registered resource server's own lifetime wins (RFC 8707 tokens).
       AccessToken: (_ctx: KoaContextWithOIDC, token) => token.resourceServer?.accessTokenTTL ?? hour,

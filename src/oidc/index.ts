@@ -29,3 +29,5 @@ export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purg
 export { clientCredentialsBearer } from "./client-credentials-bearer.js";
 export { clientAuthGuard, type ClientAuthGuard } from "./client-auth-throttle.js";
 export { recordSignOuts } from "./sign-outs.js";
+export { expiredSignIns, signInUidOf, type ExpiredSignIns } from "./ended-sign-ins.js";
+export { renderExpiredSignIn } from "./pages.js";

@@ -45,7 +45,7 @@ test("the demo journey: home, sign in, create an account with an error, consent,
   const { page, watcher } = await openPage();
 
   await page.goto(`${tessera.issuer}/`);
-  expect(await page.locator("h1").innerText()).toBe("Tessera is running");
+  expect(await page.locator("h1").innerText()).toBe("Tessera");
   await screenshot(page, "home");
   expect(await watcher.take()).toEqual([]);
 

@@ -280,6 +280,6 @@ describe("RP-initiated logout", () => {
     // No client named, so no redirect to one: Tessera's own "Signed out" page.
     expect(done.location).toBeUndefined();
     expect(done.status).toBe(200);
-    expect(done.body).toMatch(/<title>Signed out · Tessera<\/title>/);
+    expect(done.body).toMatch(/<title>You are signed out · Tessera<\/title>/);
   });
 });
