@@ -303,7 +303,7 @@ describe("active sessions", () => {
     expect(current!.text).toMatch(/^Signed in on .+ UTC This browser Used with Tessera demo$/);
     expectRecent(current!.times[0]);
     expect(current!.action).toBeUndefined();
-    expect(current!.link).toBe(`/session/end?${new URLSearchParams({ client_id: "tessera-account", post_logout_redirect_uri: `${tessera.issuer}/` })}`);
+    expect(current!.link).toBe(`/session/end?${new URLSearchParams({ client_id: "tessera-account" })}`);
     // The other browser signed in on /account itself: Tessera's own client is not an "application".
     expect(other!.text).toMatch(/^Signed in on \d{1,2} \w+ \d{4} at \d\d:\d\d UTC$/);
     expect(other!.action).toMatch(/^\/account\/sessions\/[\w-]{22}\/end$/);
