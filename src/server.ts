@@ -35,7 +35,7 @@ import { demoAuthorizeUrl, mountDemoRoutes } from "./demo/routes.js";
 import { seedDemoClient } from "./demo/seed.js";
 import { createApp } from "./http/app.js";
 import { loadBrandAssets } from "./http/brand.js";
-import { createEdge, forClients, type Edge } from "./http/edge/index.js";
+import { createEdge, createFlash, forClients, type Edge } from "./http/edge/index.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
 import type { LoginMethod } from "./interactions/login-method.js";
@@ -261,6 +261,7 @@ export async function startTessera(
       clock,
       panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],
       mailThrottle,
+      flash: createFlash(keys.cookieKeys, { secure: config.issuer.startsWith("https://") }),
     });
     mountBillingRoutes(edge, { billing: billing.service, session: signedIn });
     if (billing.stripe && billing.webhookSecret) mountStripeWebhook(edge, { stripe: billing.stripe, webhookSecret: billing.webhookSecret, billing: billing.service, repo: billing.repo, clock });

@@ -128,7 +128,7 @@ describe("profile", () => {
     expect(inputValueOf(page.body, "name")).toBe(person.name);
     expect(panelOf(page.body, "profile-heading")).toContain('<label for="name">Name</label>');
 
-    const blank = await session.request("/account/profile", { form: { name: "   " } });
+    const blank = await session.follow("/account/profile", { form: { name: "   " } });
     expect(blank.status).toBe(400);
     expect(fieldErrorOf(blank.body, "name")).toBe("Enter your name.");
     expect(inputValueOf(blank.body, "name")).toBe("   ");
@@ -136,7 +136,7 @@ describe("profile", () => {
     expect(blank.body).toContain("<title>Error: Your account · Tessera</title>");
 
     const long = "N".repeat(201);
-    const tooLong = await session.request("/account/profile", { form: { name: long } });
+    const tooLong = await session.follow("/account/profile", { form: { name: long } });
     expect(tooLong.status).toBe(400);
     expect(fieldErrorOf(tooLong.body, "name")).toBe("Use at most 200 characters.");
     expect(inputValueOf(tooLong.body, "name")).toBe(long);
@@ -144,7 +144,12 @@ describe("profile", () => {
     // The other forms are left alone by a profile error.
     expect(fieldErrorOf(tooLong.body, "email")).toBeUndefined();
 
-    const saved = await session.request("/account/profile", { form: { name: "  Ada <Renamed> Lovelace " } });
+    // Post/redirect/get: the change answers 303 to /account, which says what happened once.
+    const posted = await session.request("/account/profile", { form: { name: "  Ada <Renamed> Lovelace " } });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe(`${tessera.issuer}/account`);
+    const saved = await session.follow(posted.location!);
+    expect((await session.follow("/account")).body).not.toContain('class="notice"');
     expect(saved.status).toBe(200);
     expect(noticeOf(saved.body)).toBe("Your name is now Ada <Renamed> Lovelace. Applications see it the next time they ask for your details.");
     expect(textOf(saved.body)).toContain(`Signed in as Ada <Renamed> Lovelace (${person.email}).`);
@@ -202,7 +207,7 @@ describe("organisations you share your data with", () => {
         acmeClients.includes((grant.payload as { clientId: string }).clientId),
       );
     expect((await acmeGrants()).length).toBeGreaterThan(0);
-    const withdrawn = await session.request(acmeRow!.action!, { form: {} });
+    const withdrawn = await session.follow(acmeRow!.action!, { form: {} });
     expect(withdrawn.status).toBe(200);
     // Acme's sites lost their access at once: no grant of theirs is left.
     expect(await acmeGrants()).toEqual([]);
@@ -212,7 +217,7 @@ describe("organisations you share your data with", () => {
     expect(consent.withdrawnAt).not.toBeNull();
 
     // Withdrawing again (a second tab, a reload) changes nothing and says so.
-    const again = await session.request(acmeRow!.action!, { form: {} });
+    const again = await session.follow(acmeRow!.action!, { form: {} });
     expect(again.status).toBe(404);
     expect(noticeOf(again.body)).toBe("You do not share your data with that organisation, so there is nothing to withdraw.");
     expect(await tessera.db.prisma.organisationConsent.findUniqueOrThrow({ where: { userId_organisationId: { userId: accountId, organisationId: acme.id } } })).toEqual(consent);
@@ -248,7 +253,7 @@ describe("connected applications", () => {
     );
     expect(demo!.action).toBe("/account/applications/demo/revoke");
 
-    const revoked = await session.request(demo!.action!, { form: {} });
+    const revoked = await session.follow(demo!.action!, { form: {} });
     expect(revoked.status).toBe(200);
     expect(noticeOf(revoked.body)).toBe("Tessera demo can no longer access your account. To use it again, sign in to it and allow it again.");
     expect(panelRows(revoked.body, "applications-heading")).toEqual([]);
@@ -273,7 +278,7 @@ describe("connected applications", () => {
     expect(panelRows((await openAccount(session)).body, "applications-heading").map((row) => row.title)).toEqual(["Tessera demo"]);
 
     // Revoking twice, or an application that never had access, changes nothing.
-    const stale = await session.request("/account/applications/not-a-client/revoke", { form: {} });
+    const stale = await session.follow("/account/applications/not-a-client/revoke", { form: {} });
     expect(stale.status).toBe(404);
     expect(noticeOf(stale.body)).toBe("That application has no access to your account.");
   });
@@ -283,7 +288,7 @@ describe("connected applications", () => {
     const bob = await signUp(tessera);
     const bobToken = (await redeem(codeOf(bob.callback))).body.access_token!;
     await redeem(codeOf(alice.callback));
-    const revoked = await alice.session.request("/account/applications/demo/revoke", { form: {} });
+    const revoked = await alice.session.follow("/account/applications/demo/revoke", { form: {} });
     expect(revoked.status).toBe(200);
     expect(await userinfoStatus(bobToken)).toBe(200);
     expect(panelRows((await openAccount(bob.session)).body, "applications-heading").map((row) => row.title)).toEqual(["Tessera demo"]);
@@ -312,7 +317,7 @@ describe("active sessions", () => {
     const sessionIds = (await tessera.db.prisma.oidcModel.findMany({ where: { model: "Session" } })).map((row) => row.id);
     for (const id of sessionIds) expect(page.body).not.toContain(id);
 
-    const ended = await here.request(other!.action!, { form: {} });
+    const ended = await here.follow(other!.action!, { form: {} });
     expect(ended.status).toBe(200);
     expect(noticeOf(ended.body)).toBe("That session is signed out. The browser using it has to sign in again.");
     expect(panelRows(ended.body, "sessions-heading").map((row) => row.text.includes("This browser"))).toEqual([true]);
@@ -323,7 +328,7 @@ describe("active sessions", () => {
     expect(sessions).toHaveLength(1);
 
     // Ending it again is refused with a reason.
-    const again = await here.request(other!.action!, { form: {} });
+    const again = await here.follow(other!.action!, { form: {} });
     expect(again.status).toBe(404);
     expect(noticeOf(again.body)).toBe("That session has already ended.");
   });
@@ -338,10 +343,10 @@ describe("active sessions", () => {
     const [aliceSession] = await sessionsOf(alice.person.email);
     const [bobSession] = await sessionsOf(bob.person.email);
 
-    const own = await alice.session.request(`/account/sessions/${handleOf(aliceSession!.id)}/end`, { form: {} });
+    const own = await alice.session.follow(`/account/sessions/${handleOf(aliceSession!.id)}/end`, { form: {} });
     expect(own.status).toBe(409);
     expect(noticeOf(own.body)).toBe("That is this browser's session: use Sign out to end it.");
-    const foreign = await alice.session.request(`/account/sessions/${handleOf(bobSession!.id)}/end`, { form: {} });
+    const foreign = await alice.session.follow(`/account/sessions/${handleOf(bobSession!.id)}/end`, { form: {} });
     expect(foreign.status).toBe(404);
     expect(await accountOrSignIn(alice.session)).toBe("Your account");
     expect(await accountOrSignIn(bob.session)).toBe("Your account");

@@ -113,11 +113,11 @@ describe("names", () => {
 
     const { session } = await signUp(tessera, { ...newPerson(), password: goodPassword });
     await openAccount(session);
-    const rename = await session.request("/account/profile", { form: { name: "Ada\r\nBcc: everyone@example.test" } });
+    const rename = await session.follow("/account/profile", { form: { name: "Ada\r\nBcc: everyone@example.test" } });
     expect(rename.status).toBe(400);
     expect(fieldErrorOf(rename.body, "name")).toMatch(/cannot hold line breaks/);
     // Letters of every script, emoji with joiners and punctuation are names.
-    const fine = await session.request("/account/profile", { form: { name: "Zoë O'Brien-Łukasiewicz 👩‍💻" } });
+    const fine = await session.follow("/account/profile", { form: { name: "Zoë O'Brien-Łukasiewicz 👩‍💻" } });
     expect(fine.status).toBe(200);
   });
 });

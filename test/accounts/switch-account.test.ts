@@ -51,7 +51,7 @@ test("a sign-in in progress survives the revocation of the grant it carries (acc
   // Meanwhile the demo client's access is revoked from the account page.
   const account = await session.follow("/account");
   const revoke = htmlForm(account.body, /\/account\/applications\/demo\/revoke/);
-  expect((await session.request(revoke.action, { form: revoke.fields })).status).toBe(200);
+  expect((await session.follow(revoke.action, { form: revoke.fields })).status).toBe(200);
   // The waiting sign-in is still there.
   expect(h1Of((await session.follow(`${interactionPath(waiting)}`)).body)).toBe("Sign in");
 });

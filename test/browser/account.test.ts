@@ -78,6 +78,17 @@ test("sign up from /account, confirm by mail, add a second address and a refused
   await page.waitForLoadState();
   const notice = page.locator(".notice[role=status]");
   expect(await notice.innerText()).toBe(`We sent a link to ${second}. Open it to confirm the address; until then it stays unverified.`);
+  // Post/redirect/get: the address bar shows /account, not the form's POST URL, and a
+  // reload shows the page without sending the form again (nor the notice).
+  expect(page.url()).toBe(`${tessera.issuer}/account`);
+  await page.reload();
+  expect(await notice.count()).toBe(0);
+  expect(await page.locator("ul.emails > li").count()).toBe(2);
+  await page.goBack();
+  await page.waitForLoadState();
+  expect(page.url()).toBe(`${tessera.issuer}/account`);
+  await page.goForward();
+  await page.waitForLoadState();
   const rows = page.locator("ul.emails > li");
   expect(await rows.count()).toBe(2);
   expect(await rows.nth(0).innerText()).toMatch(new RegExp(`${email.replace(/\./g, "\\.")}\\s+Primary\\s+Verified`));

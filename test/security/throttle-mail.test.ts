@@ -57,7 +57,7 @@ test("adding someone else's address again and again mails them no more than the 
 
   const answers: number[] = [];
   for (let i = 0; i < 6; i++) {
-    const added = await attacker.request("/account/emails", { form: { email: victim.email } });
+    const added = await attacker.follow("/account/emails", { form: { email: victim.email } });
     answers.push(added.status);
     if (added.status === 429) {
       expect(fieldErrorOf(added.body, "email")).toMatch(tooMany);
@@ -66,7 +66,7 @@ test("adding someone else's address again and again mails them no more than the 
     }
     // Remove it again, to add it once more.
     const row = rowFor((await openAccount(attacker)).body, victim.email)!;
-    await attacker.request(`/account/emails/${row.id}/remove`, { form: {} });
+    await attacker.follow(`/account/emails/${row.id}/remove`, { form: {} });
   }
   expect(answers).toEqual([200, 200, 200, 429, 429, 429]);
   await tessera.jobs.whenIdle();
@@ -77,15 +77,15 @@ test("adding and removing an address nobody has yet, and asking for new links, m
   const { session } = await signedUp("198.51.100.30");
   const target = newAddress("target");
   const mark = mailMark(tessera);
-  expect((await session.request("/account/emails", { form: { email: target } })).status).toBe(200);
+  expect((await session.follow("/account/emails", { form: { email: target } })).status).toBe(200);
   const row = rowFor((await openAccount(session)).body, target)!;
   clock.advance(61);
-  expect((await session.request(`/account/emails/${row.id}/resend`, { form: {} })).status).toBe(200);
-  await session.request(`/account/emails/${row.id}/remove`, { form: {} });
-  expect((await session.request("/account/emails", { form: { email: target } })).status).toBe(200);
+  expect((await session.follow(`/account/emails/${row.id}/resend`, { form: {} })).status).toBe(200);
+  await session.follow(`/account/emails/${row.id}/remove`, { form: {} });
+  expect((await session.follow("/account/emails", { form: { email: target } })).status).toBe(200);
   const again = rowFor((await openAccount(session)).body, target)!;
   clock.advance(61);
-  const refused = await session.request(`/account/emails/${again.id}/resend`, { form: {} });
+  const refused = await session.follow(`/account/emails/${again.id}/resend`, { form: {} });
   expect(refused.status).toBe(429);
   expect(retryAfterOf(refused)).toBeGreaterThan(0);
   await tessera.jobs.whenIdle();
@@ -129,10 +129,10 @@ test("reset requests made at the same moment leave exactly one valid link", asyn
 test("new links asked for at the same moment leave exactly one valid link", async () => {
   const { session } = await signedUp("198.51.100.70");
   const target = newAddress("resend");
-  expect((await session.request("/account/emails", { form: { email: target } })).status).toBe(200);
+  expect((await session.follow("/account/emails", { form: { email: target } })).status).toBe(200);
   const row = rowFor((await openAccount(session)).body, target)!;
   clock.advance(61);
-  const answers = await Promise.all([1, 2].map(() => session.request(`/account/emails/${row.id}/resend`, { form: {} })));
+  const answers = await Promise.all([1, 2].map(() => session.follow(`/account/emails/${row.id}/resend`, { form: {} })));
   expect(answers.map((answer) => answer.status).sort()).toEqual([200, 429]);
   expect(alertOf(answers.find((answer) => answer.status === 429)!.body) ?? "").toBe("");
   expect(await tessera.db.prisma.confirmation.count({ where: { intent: "add-email", objectId: row.id, status: "pending" } })).toBe(1);

@@ -2,10 +2,12 @@
  * /account — the signed-in user's own page ("default" layout): their name, addresses, the
  * organisations and applications they share data with, their sessions, and the way out
  * (account-deletion-routes.ts). Visitors without a session are sent to sign in first.
- * Every change is a form POST on the browser-pages edge that answers with the page itself:
- * a notice on success, or the message next to its field.
+ * Every change is a form POST on the browser-pages edge. Success answers 303 to /account,
+ * which shows the result once (post/redirect/get: no POST URL stays in the address bar for
+ * a reload to send again); a refusal shows the page again at once, with its status and the
+ * message next to its field (or as the notice).
  */
-import type { Edge, RefusedForm } from "../../http/edge/index.js";
+import type { Edge, Flash, RefusedForm } from "../../http/edge/index.js";
 import { formSubmission } from "../../http/edge/index.js";
 import type { MailThrottle } from "../../security/index.js";
 import { AppError, TooManyRequestsError, type Clock } from "../../shared/index.js";
@@ -19,14 +21,17 @@ import { signedInOnly, type AccountContext, type AccountRouter, type SignedIn } 
 const emailActions = ["primary", "remove", "resend"] as const;
 type EmailAction = (typeof emailActions)[number];
 
-export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock; mailThrottle: MailThrottle }): void {
+export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock; mailThrottle: MailThrottle; flash: Flash }): void {
   const router: AccountRouter = edge.pages<SignedIn>("account", accountPaths);
   const page = accountPage(deps);
   /** Shows the page again after a refused form, keeping what was typed. */
   const showAgain = (ctx: AccountContext, { form, errors }: RefusedForm) =>
     page(ctx, ctx.state.accountId, { errors, name: form.has("name") ? form.get("name") : undefined, newEmail: form.get("email") });
 
-  /** Runs an action that answers a notice; a refusal meant for the user becomes the notice. */
+  /** The result of a change, shown on /account after the redirect. */
+  const done = (ctx: AccountContext, notice: string) => deps.flash.redirect(ctx, accountPaths.home, notice);
+
+  /** Runs an action that answers a notice; a refusal meant for the user becomes the notice, shown at once. */
   async function act(ctx: AccountContext, work: (accountId: string) => Promise<string>) {
     let notice: string;
     try {
@@ -35,21 +40,21 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
       if (!(error instanceof AppError) || !error.expose) throw error;
       ctx.status = error.status;
       if (error instanceof TooManyRequestsError) ctx.set("Retry-After", String(error.retryAfterSeconds));
-      notice = error.message;
+      return page(ctx, ctx.state.accountId, { notice: error.message });
     }
-    await page(ctx, ctx.state.accountId, { notice });
+    done(ctx, notice);
   }
 
   router.use(signedInOnly(deps.session));
 
-  router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId));
+  router.get(accountPaths.home, async (ctx) => page(ctx, ctx.state.accountId, { notice: deps.flash.take(ctx, accountPaths.home) }));
 
   router.post(
     accountPaths.profile,
     formSubmission<AccountContext>({
       async submit(ctx, form) {
         const { name } = await deps.profile.rename(ctx.state.accountId, form.get("name"));
-        await page(ctx, ctx.state.accountId, { notice: `Your name is now ${name}. Applications see it the next time they ask for your details.` });
+        done(ctx, `Your name is now ${name}. Applications see it the next time they ask for your details.`);
       },
       showAgain,
     }),
@@ -63,7 +68,7 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
         // and again (or adding and removing it) cannot flood them.
         await deps.mailThrottle.request({ kind: "address-link", address: form.get("email"), ip: ctx.ip });
         const { address } = await deps.emails.add(ctx.state.accountId, form.get("email"));
-        await page(ctx, ctx.state.accountId, { notice: `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.` });
+        done(ctx, `We sent a link to ${address}. Open it to confirm the address; until then it stays unverified.`);
       },
       showAgain,
     }),

@@ -9,3 +9,4 @@ export { pathTo, type Paths } from "./paths.js";
 export { renderPage, type Layout } from "./render.js";
 export { containsNul, nulMessage, refuseNulInBody } from "./nul.js";
 export { sameOriginForms } from "./same-origin-forms.js";
+export { createFlash, type Flash } from "./flash.js";
