@@ -60,6 +60,9 @@ import { defineAccountWork, defineBackgroundWork } from "./background.js";
 import {
   accountClient,
   clientAuthGuard,
+  clientCacheTtlMs,
+  clientChangesChannel,
+  createClientCache,
   clientSecrets,
   createAdapterFactory,
   expiredSignIns,
@@ -173,7 +176,9 @@ export async function startTessera(
       accounts: createConfirmedAddressAccounts({ repo, emails, events }),
     });
     const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
-    const adapter = createAdapterFactory(db.prisma, clock, atRestKeys, clientAuth.beforeLookup);
+    const clients = createClientCache({ ttlMs: clientCacheTtlMs });
+    await db.listen(clientChangesChannel, clients.forget);
+    const adapter = createAdapterFactory(db.prisma, clock, atRestKeys, clients.forget);
     const provider = createProvider(config.issuer, {
       keys,
       adapter,
@@ -189,6 +194,7 @@ export async function startTessera(
       trustProxy: config.trustProxy,
       allowImplicitOnLocalhost: config.env !== "production",
     });
+    clients.attach(provider, clientAuth.beforeLookup);
     clientAuth.attach(provider);
     recordSignIns(provider, { organisations, clock, log });
     recordSignOuts(provider, { prisma: db.prisma, events, log });

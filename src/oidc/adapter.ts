@@ -11,8 +11,8 @@
  * - Clients come from the `client` table, their secret opened (client-secrets.ts) and their
  *   Tessera settings (src/clients/) merged into the metadata; of settings in metadata the
  *   provider saves, only registrable ones are stored.
- * - A client lookup first asks `beforeClientLookup`, which may refuse it: the provider looks
- *   the client up just before checking its credentials (client-auth-throttle.ts).
+ * - Clients are cached in each process (client-cache.ts); a client written here calls
+ *   `onClientWrite` so this process forgets its copies before answering.
  * - A sign-in that ended (its Interaction destroyed) leaves, for a day, only the client it
  *   was for (ended-sign-ins.ts), so a page of it opened again can offer a way back.
  */
@@ -29,10 +29,10 @@ import { hasSecretId, storedIds, type StoredIds } from "./stored-id.js";
 /** Models whose consumption grants tokens: a second consumption is an attack. */
 const singleUseGrantSources = new Set(["AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest", "RefreshToken"]);
 
-export function createAdapterFactory(prisma: PrismaClient, clock: Clock, keys: AtRestKeys, beforeClientLookup?: (id: string) => Promise<void>) {
+export function createAdapterFactory(prisma: PrismaClient, clock: Clock, keys: AtRestKeys, onClientWrite?: () => void) {
   const ids = storedIds(keys);
   const secrets = clientSecrets(keys);
-  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma, secrets, beforeClientLookup) : new ModelAdapter(name, prisma, clock, ids));
+  return (name: string): Adapter => (name === "Client" ? new ClientAdapter(prisma, secrets, onClientWrite) : new ModelAdapter(name, prisma, clock, ids));
 }
 
 class ModelAdapter implements Adapter {
@@ -149,11 +149,10 @@ class ClientAdapter implements Adapter {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly secrets: ClientSecrets,
-    private readonly beforeLookup?: (id: string) => Promise<void>,
+    private readonly onWrite?: () => void,
   ) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    await this.beforeLookup?.(id);
     const row = await this.prisma.client.findUnique({ where: { id } });
     return row ? clientSettingsMetadata.fromRow({ ...row, metadata: this.secrets.open(id, row.metadata as Record<string, unknown>) as Prisma.JsonValue }) : undefined;
   }
@@ -162,10 +161,12 @@ class ClientAdapter implements Adapter {
     const { metadata, settings } = clientSettingsMetadata.toRow(payload);
     const data = { metadata: this.secrets.seal(id, metadata as Record<string, unknown>) as Prisma.InputJsonValue, ...settings };
     await this.prisma.client.upsert({ where: { id }, create: { id, ...data }, update: data });
+    this.onWrite?.();
   }
 
   async destroy(id: string): Promise<void> {
     await this.prisma.client.deleteMany({ where: { id } });
+    this.onWrite?.();
   }
 
   async consume(): Promise<void> {

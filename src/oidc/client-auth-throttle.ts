@@ -4,9 +4,10 @@
  * attempts are counted (src/security), and once over the limit an attempt is refused before
  * the provider checks any secret or assertion.
  *
- * How, without forking the provider: node-oidc-provider looks the client up (Client.find →
- * our adapter's find) right before it checks the credentials, inside its request context
- * (`Provider.ctx`, its AsyncLocalStorage). The adapter asks `beforeLookup` first. The
+ * How, without forking the provider: node-oidc-provider looks the client up (Client.find,
+ * which goes through client-cache.ts) right before it checks the credentials, inside its
+ * request context (`Provider.ctx`, its AsyncLocalStorage). The lookup asks `beforeLookup`
+ * first, whether the client is cached or not. The
  * provider's `*.error` events name the attempts that failed authentication
  * (InvalidClientAuth); every other attempt gives its places back as the request ends.
  *
@@ -30,7 +31,7 @@ class ClientAuthThrottled extends errors.OIDCProviderError {
 }
 
 export interface ClientAuthGuard {
-  /** Called by the client adapter before a lookup. */
+  /** Called before every client lookup (client-cache.ts). */
   beforeLookup(clientId: string): Promise<void>;
   /** Counts failures from the provider's events and forgives the rest. */
   attach(provider: Provider): void;

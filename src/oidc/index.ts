@@ -28,6 +28,7 @@ export { registrationPolicyName } from "./registration-policy.js";
 export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";
 export { clientCredentialsBearer } from "./client-credentials-bearer.js";
 export { clientAuthGuard, type ClientAuthGuard } from "./client-auth-throttle.js";
+export { clientCacheTtlMs, clientChangesChannel, createClientCache, type ClientCache } from "./client-cache.js";
 export { recordSignOuts } from "./sign-outs.js";
 export { expiredSignIns, signInUidOf, type ExpiredSignIns } from "./ended-sign-ins.js";
 export { renderExpiredSignIn } from "./pages.js";
