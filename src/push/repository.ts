@@ -93,9 +93,11 @@ export function createPushRepository(prisma: PrismaClient) {
 
     /** The client's stream; one is made (enabled, every event) the first time it is asked for. */
     async stream(clientId: string): Promise<Stream | undefined> {
-      const client = await prisma.client.findUnique({ where: { id: clientId }, select: { pushEndpoint: true } });
+      const client = await prisma.client.findUnique({ where: { id: clientId }, select: { pushEndpoint: true, pushStream: true } });
       if (!client) return undefined;
-      const row = await prisma.pushStream.upsert({ where: { clientId }, create: { clientId }, update: {} });
+      // Read with its client on every delivery; written only the first time (an upsert with
+      // nothing to update is a transaction of its own, on each delivery).
+      const row = client.pushStream ?? (await prisma.pushStream.upsert({ where: { clientId }, create: { clientId }, update: {} }));
       return {
         id: row.id,
         clientId,
