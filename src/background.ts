@@ -15,6 +15,7 @@ import { purgeExpiredArtefacts, purgeExpiredHandler } from "./oidc/index.js";
 import { createSetSigner, pushDelivery, pushDeliveryHandler, subscribePush, type PushRepository } from "./push/index.js";
 import { schedules } from "./schedules.js";
 import { purgeWalletChallenges, purgeWalletChallengesHandler } from "./wallet/index.js";
+import { purgeSignInLinks, purgeSignInLinksHandler } from "./signin-links/index.js";
 import { purgeThrottleCounters, purgeThrottleCountersHandler, purgeAuditRecords, purgeAuditRecordsHandler, recordAuditTrail, subscribeSecurityNotices } from "./security/index.js";
 import { readableOn, type Clock } from "./shared/index.js";
 
@@ -39,6 +40,7 @@ export async function defineBackgroundWork(
   jobs.define(purgeExpiredArtefacts, purgeExpiredHandler(prisma, clock));
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
   jobs.define(purgeWalletChallenges, purgeWalletChallengesHandler(prisma, clock));
+  jobs.define(purgeSignInLinks, purgeSignInLinksHandler(prisma, clock));
   jobs.define(purgeThrottleCounters, purgeThrottleCountersHandler(prisma, clock));
   jobs.define(purgeAuditRecords, purgeAuditRecordsHandler(prisma, clock, config.audit.retentionDays));
   jobs.define(

@@ -6,3 +6,4 @@ export { createSignInLinkService, flowCookieName, type SignInLinkService } from 
 export { linkTokens } from "./token.js";
 export { checkTarget } from "./targets.js";
 export { signInLinkApiPath, signInLinkPaths } from "./paths.js";
+export { purgeSignInLinks, purgeSignInLinksHandler } from "./purge.js";

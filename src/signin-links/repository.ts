@@ -58,6 +58,10 @@ export function createSignInLinkRepository(prisma: PrismaClient) {
     },
 
 
+    async purgeExpiredBefore(before: Date): Promise<number> {
+      return (await prisma.signInLink.deleteMany({ where: { expiresAt: { lt: before } } })).count;
+    },
+
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       return prisma.$transaction(work);
     },

@@ -11,6 +11,8 @@ import { rpOrigin } from "../support/clients.js";
 import { movableClock } from "../support/clock.js";
 import { linkClient, linkFor, requestLink } from "../support/sign-in-links.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
+import { purgeSignInLinksHandler } from "../../src/signin-links/index.js";
+import { createLogger } from "../../src/shared/index.js";
 
 const clock = movableClock();
 let tessera: TestTessera;
@@ -138,4 +140,15 @@ describe("opening a link", () => {
     }
     expect((await session.request(url, { form: {} })).status).toBe(303);
   });
+});
+
+test("the hourly purge deletes links two days after they expired (opening one then says it is not valid), and keeps the newer ones", async () => {
+  const client = await linkClient(tessera);
+  const old = await linkFor(tessera, client, address());
+  clock.advance(2 * 86_400 + 11 * 60);
+  const recent = await linkFor(tessera, client, address());
+  await purgeSignInLinksHandler(tessera.db.prisma, clock).run({}, { idempotencyKey: "test", attempt: 1, log: createLogger({ level: "silent", pretty: false }) });
+  const ids = (await tessera.db.prisma.signInLink.findMany({ where: { clientId: client.client_id } })).map((row) => row.id);
+  expect(ids).toEqual([recent.split("/").pop()!.split(".")[0]]);
+  expect((await new BrowserSession(tessera.issuer).request(old)).status).toBe(404);
 });
