@@ -148,6 +148,25 @@ describe("the first time and returning", () => {
   });
 });
 
+describe("an address held but never confirmed", () => {
+  test("is not joined: the mailed link says how to take the address over, and leaves the link usable", async () => {
+    const email = address();
+    await tessera.db.prisma.user.create({ data: { name: "Holder", emails: { create: { address: email, normalized: email, owned: email, primary: true } } } });
+    const client = await linkClient(tessera);
+    const session = new BrowserSession(tessera.issuer);
+    const used = expectRedirect(await session.request(await linkFor(tessera, client, email), { form: {} }));
+    expect(used.pathname).toMatch(/\/email$/);
+    const mark = mailMark(tessera);
+    await session.request(used.href, { form: { email } });
+    const link = confirmLinkOf(await mailAfter(tessera, mark, { to: email, subject: "Confirm your email address" }));
+    const refused = await session.request(link, { form: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain("Forgot your password?");
+    expect((await session.request(link)).status).toBe(200);
+    expect(await tessera.db.prisma.user.count({ where: { emails: { some: { normalized: email } } } })).toBe(1);
+  });
+});
+
 describe("expired flows go back to the client's entry URL", () => {
   test("after an hour the email and details pages send the person to the entry URL with the target; the mailed link still makes the account, then does the same", async () => {
     const client = await linkClient(tessera);
