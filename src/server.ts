@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
 import {
   mountAccountRoutes,
+  createPasswordChange,
   mountHomeRoutes,
   createAccountRepository,
   createAccountService,
@@ -146,6 +147,7 @@ export async function startTessera(
 
     const throttle = createThrottle({ prisma: db.prisma, clock });
     const mailThrottle = createMailThrottle(throttle, config.throttle.mail);
+    const signInThrottle = createSignInThrottle(throttle, config.throttle.signIn);
 
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
@@ -213,7 +215,7 @@ export async function startTessera(
       expiredSignIns: expiredSignIns(provider, adapter),
       loginMethods: [
         signInLinkLogin({ service: signInLinks }),
-        passwordLogin({ accounts, mailThrottle, signInThrottle: createSignInThrottle(throttle, config.throttle.signIn), knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
+        passwordLogin({ accounts, mailThrottle, signInThrottle, knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
         ...(config.wallet.enabled ? [walletLogin({ wallet })] : []),
         ...(options.loginMethods ?? []),
       ],
@@ -268,6 +270,9 @@ export async function startTessera(
       panels: config.wallet.enabled ? [walletAccountPanel(edge, { wallet, session: signedIn })] : [],
       mailThrottle,
       flash: createFlash(keys.cookieKeys, { secure: config.issuer.startsWith("https://") }),
+      passwordChange: createPasswordChange({ repo, passwords, events, revokeAccess: revokeAccountAccess }),
+      passwordLength: passwords.length,
+      signInThrottle,
     });
     mountBillingRoutes(edge, { billing: billing.service, session: signedIn });
     if (billing.stripe && billing.webhookSecret) mountStripeWebhook(edge, { stripe: billing.stripe, webhookSecret: billing.webhookSecret, billing: billing.service, repo: billing.repo, clock });

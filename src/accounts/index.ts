@@ -5,6 +5,7 @@ export { createPasswordResetService, passwordResetRequested, passwordResetReques
 export { createAccountRepository, type AccountRepository } from "./repository.js";
 export { createAccountService, type AccountService } from "./service.js";
 export { createPasswords, type PasswordSettings, type Passwords } from "./password.js";
+export { createPasswordChange, type PasswordChange } from "./password-change.js";
 export type { Account, EmailAddress, MailSender, RegistrationInput } from "./types.js";
 export { mountAccountRoutes } from "./http/account-routes.js";
 export { homePaths, mountHomeRoutes } from "./http/home-routes.js";

@@ -142,6 +142,10 @@ export function createAccountRepository(prisma: PrismaClient) {
       await prisma.user.updateMany({ where: { id: userId, passwordHash: current }, data: { passwordHash: next } });
     },
 
+    async findPasswordHash(userId: string): Promise<string | undefined> {
+      return (await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } }))?.passwordHash ?? undefined;
+    },
+
     async setPassword(tx: Tx, userId: string, passwordHash: string): Promise<void> {
       await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     },

@@ -30,8 +30,13 @@ export type DomainEvent =
   | { type: "account.email-verified"; accountId: string; email: string }
   | { type: "account.email-removed"; accountId: string; email: string }
   | { type: "account.password-changed"; accountId: string; via: "reset" | "set" }
-  /** password-reset: every session but the resetting browser's; account-page: the one the user chose. */
-  | { type: "account.sessions-ended"; accountId: string; reason: "password-reset" | "account-page" }
+  /** A password change on the account page refused: the current password given was wrong. */
+  | { type: "account.password-change-failed"; accountId: string }
+  /**
+   * password-reset / password-change: every session but the browser that made the change;
+   * account-page: the one the user chose.
+   */
+  | { type: "account.sessions-ended"; accountId: string; reason: "password-reset" | "password-change" | "account-page" }
   | { type: "account.organisation-consent-given"; accountId: string; organisationId: string }
   | { type: "account.organisation-consent-withdrawn"; accountId: string; organisationId: string }
   | { type: "account.application-revoked"; accountId: string; clientId: string }

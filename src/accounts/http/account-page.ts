@@ -20,6 +20,8 @@ export interface AccountPageDeps {
   activity: SecurityActivity;
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
+  /** The length rule for a new password, for the hint next to its field. */
+  passwordLength: { min: number; max: number };
   /** Panels other rooms add, shown after the password panel. */
   panels?: readonly AccountPanel[];
 }
@@ -63,6 +65,7 @@ export function accountPage(deps: AccountPageDeps) {
       newEmail: state.newEmail ?? "",
       name: state.name ?? account.name,
       signOutUrl: deps.session.signOutUrl,
+      passwordLength: deps.passwordLength,
     }, "default");
   };
 }

@@ -9,8 +9,9 @@
  */
 import type { Edge, Flash, RefusedForm } from "../../http/edge/index.js";
 import { formSubmission } from "../../http/edge/index.js";
-import type { MailThrottle } from "../../security/index.js";
-import { AppError, TooManyRequestsError, type Clock } from "../../shared/index.js";
+import type { MailThrottle, SignInThrottle } from "../../security/index.js";
+import type { PasswordChange } from "../password-change.js";
+import { AppError, FormError, TooManyRequestsError, type Clock } from "../../shared/index.js";
 import type { ProfileService } from "../profile.js";
 import { addDeletionRoutes } from "./account-deletion-routes.js";
 import { accountPage, type AccountPageDeps } from "./account-page.js";
@@ -21,7 +22,17 @@ import { signedInOnly, type AccountContext, type AccountRouter, type SignedIn } 
 const emailActions = ["primary", "remove", "resend"] as const;
 type EmailAction = (typeof emailActions)[number];
 
-export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile: ProfileService; clock: Clock; mailThrottle: MailThrottle; flash: Flash }): void {
+export interface AccountRoutesDeps extends AccountPageDeps {
+  profile: ProfileService;
+  clock: Clock;
+  mailThrottle: MailThrottle;
+  flash: Flash;
+  passwordChange: PasswordChange;
+  /** Counts wrong current passwords like failed sign-ins. */
+  signInThrottle: SignInThrottle;
+}
+
+export function mountAccountRoutes(edge: Edge, deps: AccountRoutesDeps): void {
   const router: AccountRouter = edge.pages<SignedIn>("account", accountPaths);
   const page = accountPage(deps);
   /** Shows the page again after a refused form, keeping what was typed. */
@@ -57,6 +68,30 @@ export function mountAccountRoutes(edge: Edge, deps: AccountPageDeps & { profile
         done(ctx, `Your name is now ${name}. Applications see it the next time they ask for your details.`);
       },
       showAgain,
+    }),
+  );
+
+  router.post(
+    accountPaths.password,
+    formSubmission<AccountContext>({
+      async submit(ctx, form) {
+        const { accountId } = ctx.state;
+        const current = form.get("current_password");
+        // A check of the current password counts as a sign-in attempt for the account from
+        // this address, forgiven when it succeeds: the form is no way around the throttle.
+        const attempt = current ? await deps.signInThrottle.attempt({ address: `account:${accountId}`, ip: ctx.ip }) : undefined;
+        try {
+          await deps.passwordChange.change(accountId, current, form.get("new_password"), await deps.session.sessionId(ctx));
+        } catch (error) {
+          // Only a wrong current password counts; a refused new one checked nothing.
+          if (!(error instanceof FormError && error.fields.current_password)) await attempt?.forgive();
+          throw error;
+        }
+        await attempt?.forgive();
+        ctx.state.log.info({ accountId }, "password changed");
+        done(ctx, "Your password is changed. Every other browser and application signed in with your account has to sign in again.");
+      },
+      showAgain: (ctx, { errors }) => page(ctx, ctx.state.accountId, { errors }),
     }),
   );
 

@@ -2,6 +2,7 @@
 export const accountPaths = {
   home: "/account",
   profile: "/account/profile",
+  password: "/account/password",
   addEmail: "/account/emails",
   emailAction: "/account/emails/:id/:action",
   withdrawConsent: "/account/organisations/:id/withdraw",

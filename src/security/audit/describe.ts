@@ -23,7 +23,13 @@ const describers: Record<AuditedType, (detail: Detail, record: AuditRecord, name
   "account.email-verified": (detail) => `Email address ${text(detail, "email")} confirmed`,
   "account.email-removed": (detail) => `Email address ${text(detail, "email")} removed`,
   "account.password-changed": (detail) => (detail.via === "reset" ? "Password reset by email link" : "Password changed"),
-  "account.sessions-ended": (detail) => (detail.reason === "password-reset" ? "Signed out everywhere else after the password reset" : "Another session signed out from the account page"),
+  "account.password-change-failed": () => "Password change refused: wrong current password",
+  "account.sessions-ended": (detail) =>
+    detail.reason === "password-reset"
+      ? "Signed out everywhere else after the password reset"
+      : detail.reason === "password-change"
+        ? "Signed out everywhere else after the password change"
+        : "Another session signed out from the account page",
   "account.organisation-consent-given": (detail, _record, names) => `Allowed ${names.organisation(text(detail, "organisationId")) ?? "an organisation"} to receive your details`,
   "account.organisation-consent-withdrawn": (detail, _record, names) => `Stopped sharing your details with ${names.organisation(text(detail, "organisationId")) ?? "an organisation"}`,
   "account.application-revoked": (_detail, record, names) => `Access revoked for ${clientName(record, names)}`,

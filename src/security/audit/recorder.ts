@@ -29,6 +29,7 @@ export const auditedTypes = [
   "account.email-verified",
   "account.email-removed",
   "account.password-changed",
+  "account.password-change-failed",
   "account.sessions-ended",
   "account.organisation-consent-given",
   "account.organisation-consent-withdrawn",
