@@ -173,6 +173,11 @@ const schema = z
     /** Sign-in links asked for one address, by every client together. */
     THROTTLE_SIGN_IN_LINK_PER_ADDRESS: rate.default("10/1h"),
     /**
+     * Wallet sign-in and sign-up challenges (the message a wallet signs) per IP. Every wallet
+     * sign-in or sign-up needs a fresh challenge, so this bounds the signatures checked.
+     */
+    THROTTLE_WALLET_PER_IP: rate.default("60/15m"),
+    /**
      * Stripe secret API key (sk_live_… or sk_test_…, or a restricted key allowed customers,
      * Checkout sessions and subscriptions). Unset: billing is off and /account/billing says so.
      */
@@ -270,6 +275,7 @@ export interface Config {
     mail: { perIp: RateLimit; perAddress: RateLimit };
     clientAuth: { perClientAndIp: RateLimit; perIp: RateLimit };
     signInLink: { perClient: RateLimit; perAddress: RateLimit };
+    wallet: { perIp: RateLimit };
   };
   /** Stripe billing; undefined when STRIPE_SECRET_KEY is unset. */
   billing?: {
@@ -389,6 +395,7 @@ export function parseConfig(env: Env): Config {
       mail: { perIp: rateLimit(parsed.THROTTLE_MAIL_PER_IP), perAddress: rateLimit(parsed.THROTTLE_MAIL_PER_ADDRESS) },
       clientAuth: { perClientAndIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_CLIENT_AND_IP), perIp: rateLimit(parsed.THROTTLE_CLIENT_AUTH_PER_IP) },
       signInLink: { perClient: rateLimit(parsed.THROTTLE_SIGN_IN_LINK_PER_CLIENT), perAddress: rateLimit(parsed.THROTTLE_SIGN_IN_LINK_PER_ADDRESS) },
+      wallet: { perIp: rateLimit(parsed.THROTTLE_WALLET_PER_IP) },
     },
     billing: parsed.STRIPE_SECRET_KEY && parsed.STRIPE_WEBHOOK_SECRET
       ? {

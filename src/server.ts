@@ -86,6 +86,7 @@ import {
 } from "./oidc/index.js";
 import {
   createClientAuthThrottle,
+  createWalletThrottle,
   createKnownBrowsers,
   createMailThrottle,
   createSignInLinkThrottle,
@@ -177,7 +178,8 @@ export async function startTessera(
       mail,
       accounts: createConfirmedAddressAccounts({ repo, emails, events }),
     });
-    const clientAuth = clientAuthGuard(createClientAuthThrottle(throttle, config.throttle.clientAuth));
+    const clientAuthThrottle = createClientAuthThrottle(throttle, config.throttle.clientAuth);
+    const clientAuth = clientAuthGuard(clientAuthThrottle);
     const clients = createClientCache({ ttlMs: clientCacheTtlMs });
     await db.listen(clientChangesChannel, clients.forget);
     const adapter = createAdapterFactory(db.prisma, clock, atRestKeys, clients.forget);
@@ -201,7 +203,7 @@ export async function startTessera(
     recordSignIns(provider, { organisations, clock, log });
     recordSignOuts(provider, { prisma: db.prisma, events, log });
     const signedIn = providerSession(provider, accountClient(config.issuer));
-    const edge = createEdge({ issuer: config.issuer });
+    const edge = createEdge({ issuer: config.issuer, clientAuthLimiter: clientAuthThrottle });
     mountHealthRoutes(edge, async () => {
       await db.sql.query("SELECT 1");
     });
@@ -216,7 +218,7 @@ export async function startTessera(
       loginMethods: [
         signInLinkLogin({ service: signInLinks }),
         passwordLogin({ accounts, mailThrottle, signInThrottle, knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
-        ...(config.wallet.enabled ? [walletLogin({ wallet })] : []),
+        ...(config.wallet.enabled ? [walletLogin({ wallet, walletThrottle: createWalletThrottle(throttle, config.throttle.wallet), mailThrottle })] : []),
         ...(options.loginMethods ?? []),
       ],
     });

@@ -10,5 +10,6 @@ export { createSignInThrottle, type SignInAttempt, type SignInThrottle } from ".
 export { createMailThrottle, type MailKind, type MailRequest, type MailThrottle } from "./throttle/mail.js";
 export { createClientAuthThrottle, type ClientAuthThrottle } from "./throttle/client-auth.js";
 export { createSignInLinkThrottle, type SignInLinkThrottle } from "./throttle/sign-in-link.js";
+export { createWalletThrottle, type WalletThrottle } from "./throttle/wallet.js";
 export { purgeThrottleCounters, purgeThrottleCountersHandler } from "./throttle/purge.js";
 export * from "./audit/index.js";

@@ -5,7 +5,7 @@
  * calling back (`webhooks`) — and gets that audience's plumbing without repeating it.
  */
 import type { Middleware } from "koa";
-import { apiRouter, type ApiRouter } from "./api.js";
+import { apiRouter, type ApiRouter, type ClientAuthLimiter } from "./api.js";
 import { pageRouter, type PageRouter, type ViewPaths } from "./pages.js";
 import type { Paths } from "./paths.js";
 import { webhookRouter, type WebhookRouter } from "./webhooks.js";
@@ -22,7 +22,7 @@ export interface Edge {
   middleware(): Middleware[];
 }
 
-export function createEdge(deps: { issuer: string }): Edge {
+export function createEdge(deps: { issuer: string; clientAuthLimiter?: ClientAuthLimiter }): Edge {
   const mounted: Middleware[] = [];
   const viewPaths: ViewPaths = {};
   // A router's state type is wider than the app's DefaultState: its own edge middleware
@@ -37,7 +37,7 @@ export function createEdge(deps: { issuer: string }): Edge {
       if (paths) viewPaths[room] = paths;
       return keep(pageRouter<S>({ issuer: deps.issuer, paths: viewPaths }));
     },
-    api: () => keep(apiRouter()),
+    api: () => keep(apiRouter({ clientAuthLimiter: deps.clientAuthLimiter })),
     webhooks: () => keep(webhookRouter()),
     middleware: () => [...mounted],
   };

@@ -4,7 +4,7 @@
  * account owns the address), each with the sentence a person should read.
  */
 import { ApiError, type ApiContext } from "../../http/edge/index.js";
-import { FormError } from "../../shared/index.js";
+import { FormError, TooManyRequestsError } from "../../shared/index.js";
 import { WalletError } from "../../wallet/index.js";
 import type { InteractionState } from "../interaction.js";
 
@@ -16,6 +16,8 @@ export function walletApi(handler: (ctx: WalletApiContext) => Promise<void>): (c
     try {
       await handler(ctx as WalletApiContext);
     } catch (error) {
+      // The API edge answers it: 429, Retry-After, too_many_requests.
+      if (error instanceof TooManyRequestsError) throw error;
       if (error instanceof WalletError) throw new ApiError(error.refusal, error.message, error.status);
       if (error instanceof FormError) throw new ApiError(error.status === 409 ? "email_taken" : "invalid_request", error.message, error.status);
       throw error;

@@ -9,9 +9,15 @@
  * so it takes the pages' same-origin rule (Sec-Fetch-Site / Origin): another site cannot
  * drive it with a visitor's cookie. Its answer on success is `{ redirect_url }`, always the
  * provider's resume URL for this interaction — never a URL from the request.
+ *
+ * Throttled (src/security/throttle): challenges per IP (every attempt needs a fresh one), and
+ * a sign-up that gives an email as a mail-sending request (per IP and per address); a
+ * refusal is 429 with Retry-After — `too_many_requests` on the API, the message next to the
+ * field on the page.
  */
 import { formSubmission, jsonBody, sameOriginForms, type RefusedForm } from "../../http/edge/index.js";
 import { FormError } from "../../shared/index.js";
+import type { MailThrottle, WalletThrottle } from "../../security/index.js";
 import { bindings, WalletError, type WalletService } from "../../wallet/index.js";
 import type { InteractionContext, InteractionDetails } from "../interaction.js";
 import type { LoginMethod } from "../login-method.js";
@@ -20,8 +26,12 @@ import { textField, walletApi } from "./wallet-api.js";
 
 const name = "walletLogin";
 
-export function walletLogin(deps: { wallet: WalletService }): LoginMethod {
+export function walletLogin(deps: { wallet: WalletService; walletThrottle: WalletThrottle; mailThrottle: MailThrottle }): LoginMethod {
   const { wallet } = deps;
+  /** A sign-up giving an email sends a confirmation link: counted like every mail-sending request. */
+  const countSignUpMail = async (email: string, ip: string) => {
+    if (email.trim()) await deps.mailThrottle.request({ kind: "sign-up", address: email, ip });
+  };
   const { signUp, chainIds } = wallet.settings;
   const about = { signUp: signUp.enabled, fields: signUp.fields, chainIds, smartContractWallets: wallet.smartContractWallets };
 
@@ -53,6 +63,7 @@ export function walletLogin(deps: { wallet: WalletService }): LoginMethod {
           async submit(ctx, form) {
             const details = await kit.interaction(ctx);
             if (!form.get("message")) throw new FormError({ wallet: "Creating an account with a wallet needs a wallet in this browser, and JavaScript on." });
+            await countSignUpMail(form.get("email"), ctx.ip);
             try {
               const { accountId } = await wallet.signUp(
                 bindings.interaction(details.uid),
@@ -78,6 +89,7 @@ export function walletLogin(deps: { wallet: WalletService }): LoginMethod {
         paths.challenge,
         walletApi(async (ctx) => {
           const details = await kit.interaction(ctx);
+          await deps.walletThrottle.challenge(ctx.ip);
           const body = jsonBody(ctx);
           const challenge = await wallet.challenge(bindings.interaction(details.uid), { address: body.address, chainId: body.chainId });
           ctx.body = { message: challenge.message, nonce: challenge.nonce, expires_at: challenge.expiresAt.toISOString() };
@@ -100,6 +112,7 @@ export function walletLogin(deps: { wallet: WalletService }): LoginMethod {
         walletApi(async (ctx) => {
           const details = await kit.interaction(ctx);
           const body = jsonBody(ctx);
+          await countSignUpMail(textField(body, "email"), ctx.ip);
           const { accountId } = await wallet.signUp(
             bindings.interaction(details.uid),
             { message: body.message, signature: body.signature },

@@ -10,4 +10,5 @@ export interface ThrottleLimits {
   mail: { perIp: Limit; perAddress: Limit };
   clientAuth: { perClientAndIp: Limit; perIp: Limit };
   signInLink: { perClient: Limit; perAddress: Limit };
+  wallet: { perIp: Limit };
 }
