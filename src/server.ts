@@ -149,6 +149,7 @@ export async function startTessera(
     const throttle = createThrottle({ prisma: db.prisma, clock });
     const mailThrottle = createMailThrottle(throttle, config.throttle.mail);
     const signInThrottle = createSignInThrottle(throttle, config.throttle.signIn);
+    const knownBrowsers = createKnownBrowsers(keys.cookieKeys);
 
     const repo = createAccountRepository(db.prisma);
     const writeName = createNameWriter({ events });
@@ -217,7 +218,7 @@ export async function startTessera(
       expiredSignIns: expiredSignIns(provider, adapter),
       loginMethods: [
         signInLinkLogin({ service: signInLinks }),
-        passwordLogin({ accounts, mailThrottle, signInThrottle, knownBrowsers: createKnownBrowsers(keys.cookieKeys) }),
+        passwordLogin({ accounts, mailThrottle, signInThrottle, knownBrowsers }),
         ...(config.wallet.enabled ? [walletLogin({ wallet, walletThrottle: createWalletThrottle(throttle, config.throttle.wallet), mailThrottle })] : []),
         ...(options.loginMethods ?? []),
       ],
@@ -247,7 +248,7 @@ export async function startTessera(
         mailThrottle,
         resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
       }),
-      passwordResetHandler({ passwordReset, repo, session: signedIn, mailThrottle }),
+      passwordResetHandler({ passwordReset, repo, session: signedIn, mailThrottle, knownBrowsers }),
     ]);
     mountPasswordRoutes(edge, passwordReset, mailThrottle);
     mountAccountRoutes(edge, {

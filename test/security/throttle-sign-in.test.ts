@@ -9,6 +9,7 @@ import { movableClock } from "../support/clock.js";
 import { signUp } from "../support/sign-up.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { alertOf, browserAt, retryAfterOf, signInAgain } from "../support/throttle.js";
+import { confirmLinkOf, mailAfter, mailMark } from "../support/mailbox.js";
 
 // Each test uses addresses and accounts of its own, so counts of one do not reach the next.
 // Frozen: the counts of a test stay in one window until the test moves the clock.
@@ -111,4 +112,30 @@ test("correct passwords do not count as failures", async () => {
   for (let i = 0; i < 5; i++) {
     expect(reachedClient(await signInAgain(tessera, browserAt(tessera, "192.0.2.77"), owner.email, owner.password))).toBe(true);
   }
+});
+
+test("a password reset makes its browser known to the address: the owner signs in there while strangers are throttled", async () => {
+  const owner = await person("203.0.113.40");
+  // Attackers use up the address's count for browsers it does not know (6).
+  for (const ip of ["198.51.100.41", "198.51.100.42"]) {
+    for (let i = 0; i < 3; i++) expect((await signInAgain(tessera, browserAt(tessera, ip), owner.email, "wrong-password")).status).toBe(401);
+  }
+  // The owner, on a new laptop, is a stranger too …
+  const laptop = browserAt(tessera, "203.0.113.41");
+  expect((await signInAgain(tessera, laptop, owner.email, owner.password)).status).toBe(429);
+
+  // … until they reset the password there, through the link mailed to them.
+  const mark = mailMark(tessera);
+  expect((await laptop.request("/password/forgot", { form: { email: owner.email } })).status).toBe(200);
+  // The request is handled a second after its answer (the same time for every address); the clock is frozen.
+  clock.advance(2);
+  await tessera.jobs.runDue();
+  await tessera.jobs.whenIdle();
+  const link = confirmLinkOf(await mailAfter(tessera, mark, { to: owner.email, subject: /Reset your .* password/ }));
+  const newPassword = "a brand new passphrase 42";
+  expect((await laptop.request(link, { form: { password: newPassword } })).status).toBe(200);
+
+  expect(reachedClient(await signInAgain(tessera, laptop, owner.email, newPassword))).toBe(true);
+  // Strangers are still refused.
+  expect((await signInAgain(tessera, browserAt(tessera, "198.51.100.43"), owner.email, newPassword)).status).toBe(429);
 });

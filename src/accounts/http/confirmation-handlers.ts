@@ -5,7 +5,7 @@
 import type { ConfirmationHandler, ConfirmationService } from "../../confirmation/index.js";
 import { confirmationPaths } from "../../confirmation/index.js";
 import { pathTo, renderPage, type PageContext } from "../../http/edge/index.js";
-import type { MailThrottle } from "../../security/index.js";
+import { markBrowserKnown, type KnownBrowsers, type MailThrottle } from "../../security/index.js";
 import { TooManyRequestsError } from "../../shared/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
@@ -55,6 +55,7 @@ export function passwordResetHandler(deps: {
   repo: AccountRepository;
   session: SignedInSession;
   mailThrottle: MailThrottle;
+  knownBrowsers: KnownBrowsers;
 }): ConfirmationHandler {
   return {
     intent: "password-reset",
@@ -65,9 +66,14 @@ export function passwordResetHandler(deps: {
         passwordLength: deps.passwordReset.passwordLength,
         errors: refused?.errors,
       }),
-    async confirm(ctx, key, _confirmation, form) {
+    async confirm(ctx, key, confirmation, form) {
       const { accountId, interactionUid } = await deps.passwordReset.reset(key, form.get("password"), await deps.session.sessionId(ctx));
       ctx.state.log.info({ accountId }, "password reset; other sessions ended");
+      // Whoever used the link holds the mailbox: this browser is now known to that address
+      // (and to the primary one), so sign-in throttling counts it apart from strangers'.
+      const mailed = confirmation.payload.emailId ? await deps.repo.findEmail(confirmation.payload.emailId) : undefined;
+      const primary = (await deps.repo.findById(accountId))?.primaryEmail?.address;
+      markBrowserKnown(deps.knownBrowsers, ctx.cookies, [...new Set([mailed?.address, primary].filter((address): address is string => !!address))], ctx.secure);
       // The sign-in the reset was asked from continues, if there was one; else the account page.
       await renderPage(ctx, "accounts/password-changed", { title: "Password changed", interactionUid });
     },

@@ -5,7 +5,7 @@
  */
 import type { AccountService } from "../../accounts/index.js";
 import { formSubmission, type RefusedForm } from "../../http/edge/index.js";
-import { knownBrowserCookie, type KnownBrowsers, type MailThrottle, type SignInThrottle } from "../../security/index.js";
+import { knownBrowserCookie, markBrowserKnown, type KnownBrowsers, type MailThrottle, type SignInThrottle } from "../../security/index.js";
 import type { InteractionContext, InteractionDetails } from "../interaction.js";
 import type { LoginMethod } from "../login-method.js";
 import { passwordLoginPaths } from "./paths.js";
@@ -50,12 +50,7 @@ export function passwordLogin(deps: PasswordLoginDeps): LoginMethod {
             const attempt = email.trim() && password ? await deps.signInThrottle.attempt({ address: email, ip: ctx.ip, knownBrowser: deps.knownBrowsers.markFor(known, email) }) : undefined;
             const account = await deps.accounts.authenticate(email, password, { clientId });
             await attempt?.forgive();
-            ctx.cookies.set(knownBrowserCookie.name, deps.knownBrowsers.remember(known, email), {
-              httpOnly: true,
-              sameSite: "lax",
-              secure: ctx.secure,
-              maxAge: knownBrowserCookie.maxAgeDays * 86_400_000,
-            });
+            markBrowserKnown(deps.knownBrowsers, ctx.cookies, [email], ctx.secure);
             await kit.finishLogin(ctx, account.id);
           },
           showAgain: async (ctx, refused) => kit.showLogin(ctx, await kit.interaction(ctx), { method: name, ...refused }),

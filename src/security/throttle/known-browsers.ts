@@ -66,3 +66,22 @@ export function createKnownBrowsers(keys: readonly string[]): KnownBrowsers {
     },
   };
 }
+
+/** The request's cookies, as Koa's ctx.cookies offers them. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, options: { httpOnly: boolean; sameSite: "lax"; secure: boolean; maxAge: number }): unknown;
+}
+
+/**
+ * Marks this browser known to each address: after a password sign-in (the address typed) and
+ * after a password reset (the address the link was mailed to, which the browser's user has
+ * just proved to hold — so an attacker who filled the limits of unknown browsers cannot keep
+ * the owner out of the browser they reset in).
+ */
+export function markBrowserKnown(knownBrowsers: KnownBrowsers, cookies: CookieJar, addresses: readonly string[], secure: boolean): void {
+  let value = cookies.get(knownBrowserCookie.name);
+  for (const address of addresses) value = knownBrowsers.remember(value, address);
+  if (value === undefined) return;
+  cookies.set(knownBrowserCookie.name, value, { httpOnly: true, sameSite: "lax", secure, maxAge: knownBrowserCookie.maxAgeDays * 86_400_000 });
+}
