@@ -211,8 +211,9 @@ export async function startTessera(
     const wallet = createWalletService({
       repo: walletRepo, accounts, events, clock, issuer: config.issuer, settings: config.wallet, checkSignature: signatureCheck(config.wallet.rpcUrl),
     });
+    const applications = connectedApplications(db.prisma, clock, events);
     mountInteractionRoutes(edge, {
-      provider, accounts, emails, terms, organisations, billing: billing.service, clock, scopeWords,
+      provider, accounts, emails, terms, organisations, billing: billing.service, clock, scopeWords, applications,
       resourceServerName: resourceServerNames(db.prisma),
       mailThrottle,
       expiredSignIns: expiredSignIns(provider, adapter),
@@ -265,7 +266,7 @@ export async function startTessera(
         deleteProviderRecords: deleteAccountRecords,
       }),
       organisations,
-      applications: connectedApplications(db.prisma, clock, events),
+      applications,
       sessions: accountSessions(db.prisma, clock, events),
       activity: securityActivity(createAuditRepository(db.prisma), config.audit.retentionDays),
       scopeWords,

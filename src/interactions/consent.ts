@@ -8,15 +8,22 @@
  * prompt=login (OIDC Core §3.1.2.1), and signing in there as someone else switches the
  * browser's account (the provider ends the first account's session before resuming).
  *
- * A new grant's id is derived from the interaction, so Allow sent several times at once
- * (a double click, a replayed post) writes one grant rather than one per post: each post
- * saves the same record with the same content, and whichever finishes the interaction last
- * names that one grant.
+ * One grant per application and account in a browser session, as node-oidc-provider keeps
+ * them (docs/README.md#grant): a new grant's id is derived from the session, the account and
+ * the client, and Allow extends the grant of that id where one is saved. So Allow sent
+ * several times at once (a double click, a replayed post), or on two tabs that each started
+ * a sign-in to the same application, writes one grant rather than one per post: each post
+ * saves the same record, and whichever finishes its interaction last names that one grant.
+ * (Per session, not per account: signing out ends the session's grants, and must not end the
+ * access of the same application in the person's other browsers.)
+ *
+ * Each Allow is recorded in the audit trail, as an organisation's consent is.
  */
 import { createHash } from "node:crypto";
 import type Provider from "oidc-provider";
 import type { AccountService, ScopeWords } from "../accounts/index.js";
 import { submittedForm } from "../http/edge/index.js";
+import type { ConnectedApplications } from "../oidc/index.js";
 import { finishInteraction, showCurrentStep } from "./finish.js";
 import { loadInteraction, type InteractionDetails } from "./interaction.js";
 import { organisationConsent, type OrganisationConsentDeps } from "./organisation.js";
@@ -31,6 +38,7 @@ interface MissingDetails {
 
 interface ConsentDeps extends OrganisationConsentDeps {
   accounts: Pick<AccountService, "findById">;
+  applications: Pick<ConnectedApplications, "recordConsent">;
   scopeWords: ScopeWords;
   resourceServerName(identifier: string): Promise<string | undefined>;
 }
@@ -73,7 +81,7 @@ export function consentStep(deps: ConsentDeps): SignInStep {
         if (details.prompt.name !== "consent" || !accountId || typeof clientId !== "string") return showCurrentStep(ctx, details);
         const organisation = await organisations.pending(details);
         if (organisation) await organisations.grant(ctx, accountId, organisation);
-        const grant = details.grantId ? await provider.Grant.find(details.grantId) : newGrant(provider, details.uid, accountId, clientId);
+        const grant = details.grantId ? await provider.Grant.find(details.grantId) : await sessionGrant(provider, details.session?.uid ?? details.uid, accountId, clientId);
         if (!grant) throw new Error("grant referenced by the interaction is missing");
         const missing = details.prompt.details as MissingDetails;
         if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
@@ -82,6 +90,7 @@ export function consentStep(deps: ConsentDeps): SignInStep {
           grant.addResourceScope(indicator, scopes.join(" "));
         }
         const grantId = await grant.save();
+        await deps.applications.recordConsent(accountId, clientId, { scopes: missing.missingOIDCScope ?? [], claims: missing.missingOIDCClaims ?? [] });
         await finishInteraction(provider, ctx, { consent: { grantId } });
       });
 
@@ -113,10 +122,16 @@ function withLoginPrompt(details: InteractionDetails): string {
   return `/auth?${query}`;
 }
 
-/** The grant an interaction creates, with an id of its own derived from the interaction's uid. */
-function newGrant(provider: Provider, interactionUid: string, accountId: string, clientId: string): InstanceType<Provider["Grant"]> {
+/**
+ * The session's grant to the client for the account: the one saved under the id derived
+ * from the three, or a new one with that id (the grant a second tab's Allow extends).
+ */
+async function sessionGrant(provider: Provider, sessionUid: string, accountId: string, clientId: string): Promise<InstanceType<Provider["Grant"]>> {
+  const id = createHash("sha256").update(`grant\n${sessionUid}\n${accountId}\n${clientId}`).digest("base64url");
+  const saved = await provider.Grant.find(id);
+  if (saved && saved.accountId === accountId && saved.clientId === clientId) return saved;
   const grant = new provider.Grant({ accountId, clientId });
   // Saving keeps an id that is already set (node-oidc-provider BaseModel#save).
-  grant.jti = createHash("sha256").update(`grant:${interactionUid}`).digest("base64url");
+  grant.jti = id;
   return grant;
 }

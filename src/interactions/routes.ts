@@ -8,7 +8,7 @@ import { errors } from "oidc-provider";
 import type { AccountService, EmailService, ScopeWords, TermsService } from "../accounts/index.js";
 import type { BillingService } from "../billing/index.js";
 import type { Edge } from "../http/edge/index.js";
-import { renderExpiredSignIn, signInUidOf, type ExpiredSignIns } from "../oidc/index.js";
+import { renderExpiredSignIn, signInUidOf, type ConnectedApplications, type ExpiredSignIns } from "../oidc/index.js";
 import type { ConsentService, OrganisationRepository } from "../orgs/index.js";
 import type { MailThrottle } from "../security/index.js";
 import type { Clock } from "../shared/index.js";
@@ -32,6 +32,8 @@ export interface InteractionDeps {
   organisations: OrganisationRepository & ConsentService;
   billing: Pick<BillingService, "plans" | "enabled">;
   clock: Clock;
+  /** Where the consent given on the consent page is recorded (the audit trail). */
+  applications: Pick<ConnectedApplications, "recordConsent">;
   /** What each scope shares, in words (contributed scopes included). */
   scopeWords: ScopeWords;
   resourceServerName(identifier: string): Promise<string | undefined>;

@@ -72,6 +72,15 @@ export function connectedApplications(prisma: PrismaClient, clock: Clock, events
         .sort((a, b) => a.since.getTime() - b.since.getTime() || a.name.localeCompare(b.name));
     },
 
+    /**
+     * Records the consent the user just gave on the consent page (the grant itself is the
+     * provider's, saved through its adapter just before): the audit trail's entry, as for
+     * an organisation's consent (ASVS 5.0 16.3.2).
+     */
+    async recordConsent(accountId: string, clientId: string, given: { scopes: string[]; claims: string[] }): Promise<void> {
+      await prisma.$transaction((tx) => events.record(tx, { type: "account.application-consent-given", accountId, clientId, ...given }));
+    },
+
     /** Revokes every grant of the account to the client; answers the client's name, or undefined if it had none. */
     async revoke(accountId: string, clientId: string): Promise<{ name: string } | undefined> {
       if (clientId === accountClientId) return undefined;
@@ -87,3 +96,5 @@ export function connectedApplications(prisma: PrismaClient, clock: Clock, events
     },
   };
 }
+
+export type ConnectedApplications = ReturnType<typeof connectedApplications>;

@@ -22,7 +22,7 @@ export { waitingInteractionUid } from "./waiting-interaction.js";
 export { recordSignIns } from "./sign-in-history.js";
 export { deleteAccountRecords } from "./account-records.js";
 export { accountSessions } from "./account-sessions.js";
-export { connectedApplications } from "./grants.js";
+export { connectedApplications, type ConnectedApplications } from "./grants.js";
 export { resourceServerLookup, resourceServerNames } from "./resource-servers.js";
 export { registrationPolicyName } from "./registration-policy.js";
 export { purgeExpired, purgeExpiredArtefacts, purgeExpiredHandler } from "./purge-expired.js";

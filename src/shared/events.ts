@@ -39,6 +39,8 @@ export type DomainEvent =
   | { type: "account.sessions-ended"; accountId: string; reason: "password-reset" | "password-change" | "account-page" }
   | { type: "account.organisation-consent-given"; accountId: string; organisationId: string }
   | { type: "account.organisation-consent-withdrawn"; accountId: string; organisationId: string }
+  /** The user allowed an application these OIDC scopes (and claims) on the consent page. */
+  | { type: "account.application-consent-given"; accountId: string; clientId: string; scopes: string[]; claims: string[] }
   | { type: "account.application-revoked"; accountId: string; clientId: string }
   /** A wallet (EIP-55 address) that signs in to the account was added or removed. */
   | { type: "account.wallet-linked"; accountId: string; address: string }

@@ -32,6 +32,8 @@ const describers: Record<AuditedType, (detail: Detail, record: AuditRecord, name
         : "Another session signed out from the account page",
   "account.organisation-consent-given": (detail, _record, names) => `Allowed ${names.organisation(text(detail, "organisationId")) ?? "an organisation"} to receive your details`,
   "account.organisation-consent-withdrawn": (detail, _record, names) => `Stopped sharing your details with ${names.organisation(text(detail, "organisationId")) ?? "an organisation"}`,
+  "account.application-consent-given": (detail, record, names) =>
+    `Allowed ${clientName(record, names)} access${Array.isArray(detail.scopes) && detail.scopes.length ? ` (${detail.scopes.join(", ")})` : ""}`,
   "account.application-revoked": (_detail, record, names) => `Access revoked for ${clientName(record, names)}`,
   "account.wallet-linked": (detail) => `Wallet ${text(detail, "address")} linked`,
   "account.wallet-unlinked": (detail) => `Wallet ${text(detail, "address")} removed`,

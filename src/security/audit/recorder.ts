@@ -33,6 +33,7 @@ export const auditedTypes = [
   "account.sessions-ended",
   "account.organisation-consent-given",
   "account.organisation-consent-withdrawn",
+  "account.application-consent-given",
   "account.application-revoked",
   "account.wallet-linked",
   "account.wallet-unlinked",
