@@ -1,8 +1,8 @@
 /**
  * The reference: node-oidc-provider as its documentation sets it up, with nothing of
  * Tessera's — one confidential client, an account with a name and an address, the same
- * grants and endpoints the benchmark calls. Run with `memory` (the library's own memory
- * adapter, the library's ceiling) or `postgres` (a minimal adapter, one table keyed by
+ * grants and endpoints the benchmark calls. Run with `memory` (everything in a Map, the
+ * library's ceiling) or `postgres` (a minimal adapter, one table keyed by
  * (model, id) on a fresh database of DATABASE_URL: the ceiling of a provider that persists
  * to the same database as Tessera).
  * Usage: forked by bench/hot-paths.ts.
@@ -54,6 +54,28 @@ async function postgresAdapter() {
   return { adapter, database, pool };
 }
 
+/**
+ * The library's memory adapter keeps at most 1,000 artefacts (an LRU): a run of token
+ * requests would evict the grant and tokens the other scenarios use. This one keeps them all.
+ */
+function memoryAdapter() {
+  const rows = new Map<string, AdapterPayload>();
+  return (model: string): Adapter => ({
+    upsert: async (id, payload) => void rows.set(`${model}:${id}`, payload),
+    find: async (id) => rows.get(`${model}:${id}`),
+    findByUid: async (uid) => [...rows.values()].find((payload) => payload.uid === uid),
+    findByUserCode: async (code) => [...rows.values()].find((payload) => payload.userCode === code),
+    consume: async (id) => {
+      const payload = rows.get(`${model}:${id}`);
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+    },
+    destroy: async (id) => void rows.delete(`${model}:${id}`),
+    revokeByGrantId: async (grantId) => {
+      for (const [key, payload] of rows) if (payload.grantId === grantId) rows.delete(key);
+    },
+  });
+}
+
 const client = { client_id: "bench", client_secret: "bench-secret-bench-secret-bench-secret", redirect_uris: ["https://rp.example.test/cb"], grant_types: ["authorization_code", "refresh_token", "client_credentials"], scope: "openid profile email offline_access" };
 const persisted = kind === "postgres" ? await postgresAdapter() : undefined;
 if (persisted) await persisted.adapter("Client").upsert(client.client_id, client, 0);
@@ -62,7 +84,7 @@ const server = http.createServer();
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
 const provider = new Provider(issuer, {
-  ...(persisted ? { adapter: persisted.adapter } : { clients: [client] }),
+  ...(persisted ? { adapter: persisted.adapter } : { adapter: memoryAdapter(), clients: [client] }),
   claims: { openid: ["sub"], profile: ["name"], email: ["email", "email_verified"] },
   findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, name: "Ada Bench", email: "ada@example.test", email_verified: true }) }),
   features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, revocation: { enabled: true }, devInteractions: { enabled: false } },

@@ -51,10 +51,13 @@ const introspected = (await token({ grant_type: "client_credentials" })).access_
 
 const passwords = createPasswords(tessera.config.passwords);
 const encoded = await passwords.hash(person.password);
-const verifyStarted = performance.now();
+// CPU time (the hash runs on libuv's threads, which process.cpuUsage counts), not wall time,
+// so the limit does not move with the machine's load.
+const verifyStarted = process.cpuUsage();
 const verifications = 20;
 for (let i = 0; i < verifications; i++) await passwords.verify(encoded, person.password);
-const argon2VerifyMs = (performance.now() - verifyStarted) / verifications;
+const verifyCpu = process.cpuUsage(verifyStarted);
+const argon2VerifyMs = (verifyCpu.user + verifyCpu.system) / 1000 / verifications;
 
 const ready: Ready = {
   type: "ready",
