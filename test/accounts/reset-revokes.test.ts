@@ -101,10 +101,10 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   // in once the owner resets the password, were it left on the account.
   const holdersOwn = `holder.${Date.now()}@example.test`;
   await openAccount(holder);
-  expect((await holder.request("/account/emails", { form: { email: holdersOwn } })).status).toBe(200);
+  expect((await holder.follow("/account/emails", { form: { email: holdersOwn } })).status).toBe(200);
   await confirmByMail(holder, tessera.mailbox, holdersOwn);
   const row = rowFor((await openAccount(holder)).body, holdersOwn);
-  expect((await holder.request(`/account/emails/${row!.id}/primary`, { form: {} })).status).toBe(200);
+  expect((await holder.follow(`/account/emails/${row!.id}/primary`, { form: {} })).status).toBe(200);
   const later = await tokensFor(holder, held, true);
   expect((await userinfo(tessera, later.access)).claims).toMatchObject({ email: holdersOwn, email_verified: true });
   const account = await tessera.db.prisma.user.findFirstOrThrow({ where: { emails: { some: { normalized: owner.email.toLowerCase() } } } });
