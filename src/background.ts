@@ -4,7 +4,19 @@
  * (src/schedules.ts). Adding background work is a handler in its room plus a line here.
  */
 import type { JWK } from "jose";
-import { createAccountRepository, passwordPaths, passwordResetRequested, passwordResetRequestHandler, type PasswordResetService } from "./accounts/index.js";
+import {
+  createAccountRepository,
+  createRegistrationRepository,
+  passwordPaths,
+  passwordResetRequested,
+  passwordResetRequestHandler,
+  purgeRegistrations,
+  purgeRegistrationsHandler,
+  registrationRequested,
+  registrationRequestHandler,
+  type PasswordResetService,
+  type RegistrationService,
+} from "./accounts/index.js";
 import { closeCustomer, closeCustomerHandler, deleteCustomer, deleteCustomerHandler, expirePlans, expirePlansHandler, planClaims, subscribeBilling, type Billing } from "./billing/index.js";
 import type { Config } from "./config.js";
 import { purgeConfirmations, purgeConfirmationsHandler } from "./confirmation/index.js";
@@ -41,6 +53,7 @@ export async function defineBackgroundWork(
   jobs.define(purgeConfirmations, purgeConfirmationsHandler(prisma, clock));
   jobs.define(purgeWalletChallenges, purgeWalletChallengesHandler(prisma, clock));
   jobs.define(purgeSignInLinks, purgeSignInLinksHandler(prisma, clock));
+  jobs.define(purgeRegistrations, purgeRegistrationsHandler(createRegistrationRepository(prisma), clock));
   jobs.define(purgeThrottleCounters, purgeThrottleCountersHandler(prisma, clock));
   jobs.define(purgeAuditRecords, purgeAuditRecordsHandler(prisma, clock, config.audit.retentionDays));
   jobs.define(
@@ -63,8 +76,9 @@ export async function defineBackgroundWork(
 }
 
 /** The accounts room's jobs, whose handlers are its services (built after the runner). */
-export function defineAccountWork(jobs: JobRunner, deps: { passwordReset: PasswordResetService }): void {
+export function defineAccountWork(jobs: JobRunner, deps: { passwordReset: PasswordResetService; registrations: RegistrationService }): void {
   jobs.define(passwordResetRequested, passwordResetRequestHandler(deps.passwordReset));
+  jobs.define(registrationRequested, registrationRequestHandler(deps.registrations));
 }
 
 /** The brand as mails show it: colours written inline must read on the mail's white card. */

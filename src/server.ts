@@ -19,6 +19,11 @@ import {
   createTermsService,
   emailConfirmationHandlers,
   passwordResetHandler,
+  signUpHandler,
+  createRegistrationService,
+  createRegistrationRepository,
+  passwordPaths,
+  accountPaths,
   mountPasswordRoutes,
   createScopeWords,
   createPasswords,
@@ -40,7 +45,7 @@ import { createEdge, createFlash, forClients, type Edge } from "./http/edge/inde
 import { mountHealthRoutes } from "./http/health.js";
 import { mountInteractionRoutes } from "./interactions/routes.js";
 import type { LoginMethod } from "./interactions/login-method.js";
-import { passwordLogin } from "./interactions/password/password-login.js";
+import { continueRegisteredSignIn, passwordLogin, registeringBrowser } from "./interactions/password/password-login.js";
 import { walletLogin } from "./interactions/wallet/wallet-login.js";
 import { signInLinkLogin } from "./interactions/sign-in-link/sign-in-link-login.js";
 import {
@@ -163,7 +168,11 @@ export async function startTessera(
       revokeAccess: revokeAccountAccess,
       dropOtherSignIns: unlinkAllWallets({ repo: walletRepo, events }),
     });
-    defineAccountWork(jobs, { passwordReset });
+    const registrations = createRegistrationService({
+      repo, registrations: createRegistrationRepository(db.prisma), confirmations, mail, events, jobs, clock, passwords,
+      links: { signIn: `${config.issuer}${accountPaths.home}`, reset: `${config.issuer}${passwordPaths.forgot}` },
+    });
+    defineAccountWork(jobs, { passwordReset, registrations });
     const terms = createTermsService({ prisma: db.prisma, clock, writeName });
     const organisations = { ...createOrganisationRepository(db.prisma), ...createConsentService({ prisma: db.prisma, events }) };
     // Claims other rooms add under scopes of their own, one entry per room.
@@ -219,7 +228,7 @@ export async function startTessera(
       expiredSignIns: expiredSignIns(provider, adapter),
       loginMethods: [
         signInLinkLogin({ service: signInLinks }),
-        passwordLogin({ accounts, mailThrottle, signInThrottle, knownBrowsers }),
+        passwordLogin({ accounts, registrations, mailThrottle, signInThrottle, knownBrowsers }),
         ...(config.wallet.enabled ? [walletLogin({ wallet, walletThrottle: createWalletThrottle(throttle, config.throttle.wallet), mailThrottle })] : []),
         ...(options.loginMethods ?? []),
       ],
@@ -247,8 +256,9 @@ export async function startTessera(
         emails,
         repo,
         mailThrottle,
-        resumeSignIn: async (ctx, accountId) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId)),
+        resumeSignIn: async (ctx, accountId, uid) => resumeSignIn(ctx, await waitingInteractionUid({ provider, prisma: db.prisma, clock }, ctx, accountId, uid)),
       }),
+      signUpHandler({ registrations, browser: registeringBrowser, continueSignIn: continueRegisteredSignIn(provider) }),
       passwordResetHandler({ passwordReset, repo, session: signedIn, mailThrottle, knownBrowsers }),
     ]);
     mountPasswordRoutes(edge, passwordReset, mailThrottle);

@@ -30,13 +30,14 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
   /** The registration address confirms with the registration intent; added ones with add-email. */
   const intentFor = (email: { owned: boolean }) => (email.owned ? ("registration" as const) : ("add-email" as const));
 
-  async function sendVerification(tx: Tx, email: { id: string; address: string; owned: boolean; normalized: string }, name: string) {
+  /** `interactionUid`: the sign-in that asked for the link, which the link may continue (none from the account page). */
+  async function sendVerification(tx: Tx, email: { id: string; address: string; owned: boolean; normalized: string }, name: string, interactionUid?: string) {
     if (!email.owned && (await repo.isOwned(email.normalized, tx))) {
       await mail.enqueue(tx, { to: email.address, template: "address-in-use", variables: { address: email.address } });
       return;
     }
     const intent = intentFor(email);
-    const link = await confirmations.create(tx, { intent, objectId: email.id });
+    const link = await confirmations.create(tx, { intent, objectId: email.id, payload: { interactionUid } });
     await mail.enqueue(tx, {
       to: email.address,
       template: intent,
@@ -66,13 +67,13 @@ export function createEmailService(deps: { repo: AccountRepository; confirmation
       return { address };
     },
 
-    async resendVerification(userId: string, emailId: string): Promise<{ address: string }> {
+    async resendVerification(userId: string, emailId: string, context: { interactionUid?: string } = {}): Promise<{ address: string }> {
       const email = await ownEmail(userId, emailId);
       if (email.verified) throw new EmailRuleError("accounts.already_verified", "This address is already verified.", 409);
       const account = await repo.findById(userId);
       await repo.transaction(async (tx) => {
         await confirmations.assertMaySend(intentFor(email), email.id, tx);
-        await sendVerification(tx, email, account?.name ?? "");
+        await sendVerification(tx, email, account?.name ?? "", context.interactionUid);
       });
       return { address: email.address };
     },

@@ -10,7 +10,19 @@ export type { Account, EmailAddress, MailSender, RegistrationInput } from "./typ
 export { mountAccountRoutes } from "./http/account-routes.js";
 export { homePaths, mountHomeRoutes } from "./http/home-routes.js";
 export { accountPaths, passwordPaths } from "./http/paths.js";
-export { emailConfirmationHandlers, passwordResetHandler } from "./http/confirmation-handlers.js";
+export { emailConfirmationHandlers, passwordResetHandler, signUpHandler } from "./http/confirmation-handlers.js";
+export {
+  AddressRegisteredError,
+  createRegistrationService,
+  newBrowserValue,
+  purgeRegistrations,
+  purgeRegistrationsHandler,
+  registrationBrowserCookie,
+  registrationRequested,
+  registrationRequestHandler,
+  type RegistrationService,
+} from "./registration.js";
+export { createRegistrationRepository, type PendingRegistration, type RegistrationRepository } from "./registration-repository.js";
 export { mountPasswordRoutes } from "./http/password-routes.js";
 export type { SignedInSession } from "./http/session.js";
 export type { AccountPanel, AccountPageRenderer } from "./http/account-ports.js";

@@ -30,14 +30,17 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Creates the account and, when given, its primary address together: never one without the other. */
-async function createUser(tx: Tx, input: { name: string; address?: string; normalized?: string; passwordHash?: string }): Promise<{ account: Account; emailId?: string }> {
+async function createUser(
+  tx: Tx,
+  input: { name: string; address?: string; normalized?: string; passwordHash?: string | null; verifiedAt?: Date },
+): Promise<{ account: Account; emailId?: string }> {
   try {
     const user = await tx.user.create({
       data: {
         name: input.name,
         passwordHash: input.passwordHash ?? null,
         ...(input.address &&
-          input.normalized && { emails: { create: { address: input.address, normalized: input.normalized, owned: input.normalized, primary: true } } }),
+          input.normalized && { emails: { create: { address: input.address, normalized: input.normalized, owned: input.normalized, primary: true, verifiedAt: input.verifiedAt ?? null } } }),
       },
       include: withPrimaryEmail,
     });
@@ -75,6 +78,15 @@ export function createAccountRepository(prisma: PrismaClient) {
 
     /** Creates the account and its primary address together: never one without the other. */
     async create(tx: Tx, input: { name: string; address: string; normalized: string; passwordHash: string }): Promise<{ account: Account; emailId: string }> {
+      const created = await createUser(tx, input);
+      return { account: created.account, emailId: created.emailId! };
+    },
+
+    /**
+     * An account whose address was proven before it existed (a registration link): the
+     * address is verified from the start; the password hash may be absent.
+     */
+    async createVerified(tx: Tx, input: { name: string; address: string; normalized: string; passwordHash: string | null; verifiedAt: Date }): Promise<{ account: Account; emailId: string }> {
       const created = await createUser(tx, input);
       return { account: created.account, emailId: created.emailId! };
     },

@@ -1,7 +1,7 @@
 /**
- * Sign-up and sign-in with email and password. Failures are FormErrors naming the fields
- * they belong to, so pages show each message next to its field. Registration writes the
- * account, its address, the confirmation link and the mail carrying it in one transaction.
+ * Accounts made by other login methods, and sign-in with email and password (registration
+ * with a password is registration.ts). Failures are FormErrors naming the fields they
+ * belong to, so pages show each message next to its field.
  * A successful sign-in whose stored hash was made with older argon2 parameters stores a
  * new hash with the current ones (password.ts).
  */
@@ -12,18 +12,7 @@ import { emailProblem, nameProblem } from "./input-rules.js";
 import { normalizeEmail } from "./normalize-email.js";
 import type { Passwords } from "./password.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
-import type { Account, MailSender, RegistrationInput } from "./types.js";
-
-function registrationProblems(input: RegistrationInput, passwords: Passwords): Record<string, string> {
-  const problems: Record<string, string> = {};
-  const name = nameProblem(input.name);
-  if (name) problems.name = name;
-  const email = emailProblem(input.email);
-  if (email) problems.email = email;
-  const password = passwords.problem(input.password);
-  if (password) problems.password = password;
-  return problems;
-}
+import type { Account, MailSender } from "./types.js";
 
 export function createAccountService(deps: { repo: AccountRepository; confirmations: ConfirmationService; mail: MailSender; events: EventRecorder; passwords: Passwords }) {
   const { repo, confirmations, mail, events, passwords } = deps;
@@ -33,40 +22,17 @@ export function createAccountService(deps: { repo: AccountRepository; confirmati
     /** The length rule, for the hint next to password fields. */
     passwordLength: passwords.length,
 
-    async register(input: RegistrationInput): Promise<Account> {
-      const name = input.name.trim();
-      const address = input.email.trim();
-      const problems = registrationProblems({ name, email: address, password: input.password }, passwords);
-      if (Object.keys(problems).length) throw new FormError(problems);
-      const passwordHash = await passwords.hash(input.password);
-      try {
-        const account = await repo.transaction(async (tx) => {
-          const created = await repo.create(tx, { name, address, normalized: normalizeEmail(address), passwordHash });
-          const link = await confirmations.create(tx, { intent: "registration", objectId: created.emailId });
-          await mail.enqueue(tx, {
-            to: address,
-            template: "registration",
-            variables: { name, link: link.url, expiresIn: describeValidity("registration") },
-          });
-          await events.record(tx, { type: "account.registered", accountId: created.account.id, email: address });
-          return created.account;
-        });
-        return account;
-      } catch (error) {
-        if (error instanceof AddressTakenError) {
-          throw new FormError({ email: "An account with this email already exists. Sign in instead." }, 409);
-        }
-        throw error;
-      }
-    },
-
     /**
      * An account proved by another login method (a wallet signature): no password. `email`,
      * if given, is its primary address, unverified until the registration link (sent in the
-     * same transaction) is used, as for password sign-up. `attach` records the method's own
-     * credential in that transaction, so the account never exists without it.
+     * same transaction) is used; the link continues only the sign-in `interactionUid`.
+     * `attach` records the method's own credential in that transaction, so the account never
+     * exists without it.
      */
-    async registerWithoutPassword(input: { name: string; email?: string }, attach: (tx: Tx, accountId: string) => Promise<void>): Promise<Account> {
+    async registerWithoutPassword(
+      input: { name: string; email?: string; interactionUid?: string },
+      attach: (tx: Tx, accountId: string) => Promise<void>,
+    ): Promise<Account> {
       const name = input.name.trim();
       const address = input.email?.trim() || undefined;
       const problems: Record<string, string> = {};
@@ -79,7 +45,7 @@ export function createAccountService(deps: { repo: AccountRepository; confirmati
         return await repo.transaction(async (tx) => {
           const created = await repo.createWithoutPassword(tx, { name, email: address ? { address, normalized: normalizeEmail(address) } : undefined });
           if (address && created.emailId) {
-            const link = await confirmations.create(tx, { intent: "registration", objectId: created.emailId });
+            const link = await confirmations.create(tx, { intent: "registration", objectId: created.emailId, payload: { interactionUid: input.interactionUid } });
             await mail.enqueue(tx, { to: address, template: "registration", variables: { name, link: link.url, expiresIn: describeValidity("registration") } });
           }
           await events.record(tx, { type: "account.registered", accountId: created.account.id, ...(address && { email: address }) });

@@ -21,7 +21,7 @@ export interface RegistrationInput {
   password: string;
 }
 
-export type AccountMailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use";
+export type AccountMailTemplate = "registration" | "registration-attempt" | "add-email" | "password-reset" | "address-in-use";
 
 /** What accounts need from the mail room: queue inside the change's transaction. */
 export interface MailSender {

@@ -7,8 +7,13 @@
 const hour = 3600;
 
 export const intents = {
-  /** Confirms the address an account was registered with. */
+  /** Confirms the address an account was registered with (an account made with a wallet). */
   registration: { validitySeconds: 24 * hour },
+  /**
+   * Proves the address of a pending registration: using it creates the account
+   * (src/accounts/registration.ts); before that, no account exists.
+   */
+  "sign-up": { validitySeconds: 24 * hour },
   /** Confirms an address added to an existing account. */
   "add-email": { validitySeconds: 24 * hour },
   /** Lets the holder of an account's address choose a new password. */

@@ -57,7 +57,7 @@ export function verifyEmailStep(deps: Deps): SignInStep {
         if (!primary || primary.verified) return show(ctx, details);
         try {
           await deps.mailThrottle.request({ kind: "address-link", address: primary.address, ip: ctx.ip, field: "form" });
-          const { address } = await deps.emails.resendVerification(account.id, primary.id);
+          const { address } = await deps.emails.resendVerification(account.id, primary.id, { interactionUid: details.uid });
           await show(ctx, details, { sent: address });
         } catch (error) {
           if (!(error instanceof TooManyRequestsError)) throw error;
@@ -78,8 +78,8 @@ export function verifyEmailStep(deps: Deps): SignInStep {
 }
 
 /**
- * After an address is confirmed: if this browser has a sign-in waiting for that account's
- * address, send it there to continue. Answers whether it did.
+ * After an address is confirmed: if this browser runs the sign-in that asked for the link
+ * (`waitingUid`, checked by the caller), send it there to continue. Answers whether it did.
  */
 export async function resumeSignIn(ctx: PageContext, waitingUid: string | undefined): Promise<boolean> {
   if (!waitingUid) return false;

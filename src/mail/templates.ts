@@ -12,7 +12,7 @@
 import path from "node:path";
 import ejs from "ejs";
 
-export type MailTemplate = "registration" | "add-email" | "password-reset" | "address-in-use" | "password-changed" | "email-changed" | "sign-in-link";
+export type MailTemplate = "registration" | "registration-attempt" | "add-email" | "password-reset" | "address-in-use" | "password-changed" | "email-changed" | "sign-in-link";
 
 /** How mails present the service; by default Tessera's own look. */
 export interface MailBrand {
@@ -44,6 +44,13 @@ const templates: Record<MailTemplate, TemplateSpec> = {
     subject: () => "Confirm your email address",
     variables: ["name", "link", "expiresIn"],
     action: { label: "Confirm my email address", variable: "link" },
+  },
+  // To an address that already has an account: nothing in it changes anything, so it
+  // carries no confirmation link, only the ways in that already exist.
+  "registration-attempt": {
+    subject: (brandName) => `Someone tried to create a ${brandName} account with your email address`,
+    variables: ["name", "signInLink", "resetLink"],
+    action: { label: "Sign in", variable: "signInLink" },
   },
   "add-email": {
     subject: () => "Confirm your new email address",

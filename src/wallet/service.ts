@@ -151,7 +151,9 @@ export function createWalletService(deps: {
       const input = signUpInput(fields);
       const address = await prove(boundTo, signed);
       try {
-        const account = await accounts.registerWithoutPassword({ name: input.name || shortAddress(address), email: input.email }, async (tx, accountId) => {
+        // The address's link continues this sign-in only (the one the signature was bound to).
+        const interactionUid = boundTo.startsWith("interaction:") ? boundTo.slice("interaction:".length) : undefined;
+        const account = await accounts.registerWithoutPassword({ name: input.name || shortAddress(address), email: input.email, interactionUid }, async (tx, accountId) => {
           await repo.link(tx, accountId, address, clock.now());
           await events.record(tx, { type: "account.wallet-linked", accountId, address });
         });

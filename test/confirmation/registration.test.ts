@@ -1,19 +1,19 @@
 /**
- * Signing up to a client that requires a verified email: the "Confirm your email" step, the
- * mail that carries the link, and what the link does in the same browser, in another
- * browser, for a mail scanner, and what the relying party finally receives.
+ * Registering with email and password: the answer is "Check your email" whether or not the
+ * address has an account; the account exists only once the mailed link is used; the link in
+ * the browser that registered continues its sign-in with the chosen password, anywhere else
+ * it asks for a password of the user's own (so whoever registered someone else's address
+ * keeps no way in); two registrations racing for one address make one account.
  */
 import type { Browser } from "playwright-core";
-import { newPerson, type Hop } from "../support/browser-session.js";
+import { BrowserSession, confirmRegistration, isCheckEmailPage, newPerson, type Hop } from "../support/browser-session.js";
 import { launchChromium } from "../support/chromium.js";
-import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
-import { startTestTessera, type TestTessera } from "../support/tessera.js";
-import { BrowserSession } from "../support/browser-session.js";
-import { confirmLinkOf, keyOf, mailsTo, nthMailTo } from "../support/mailbox.js";
-import { demoAuthorizeUrl } from "../support/demo.js";
-import { heading } from "../support/page-text.js";
 import { redeemCode, userinfo } from "../support/code-exchange.js";
-import { register } from "../support/sign-up.js";
+import { demoAuthorizeUrl } from "../support/demo.js";
+import { confirmLinkOf, keyOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
+import { heading, textOf } from "../support/page-text.js";
+import { allowIfAsked, register, signIn, signUp } from "../support/sign-up.js";
+import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
 beforeAll(async () => {
@@ -21,224 +21,168 @@ beforeAll(async () => {
 });
 afterAll(async () => tessera?.close());
 
-const confirmYourEmail = "Confirm your email";
+const confirmSubject = "Confirm your email address";
+const attemptSubject = "Someone tried to create a Tessera account with your email address";
 
-function isVerifyEmailPage(hop: Hop): boolean {
-  return hop.status === 200 && hop.body.includes("<h1>Confirm your email</h1>") && hop.body.includes("/resend-verification\"");
-}
+const accounts = (address: string) => tessera.db.prisma.email.count({ where: { owned: address.toLowerCase() } });
+const registeredEvents = (address: string) =>
+  tessera.db.prisma.domainEvent.count({ where: { type: "account.registered", data: { path: ["email"], equals: address } } });
 
-function isConsentPage(hop: Hop): boolean {
-  return hop.status === 200 && /action="\/interaction\/[\w-]+\/consent"/.test(hop.body);
-}
+/** The page's text with the address and the interaction uid taken out: what the two answers may not differ in. */
+const shapeOf = (hop: Hop, address: string) => textOf(hop.body).replaceAll(address, "ADDRESS").replace(/\/interaction\/[\w-]+/g, "/interaction/UID");
 
-/** Presses "Allow" on a consent page and returns the redirect to the relying party. */
-async function allow(session: BrowserSession, consent: Hop): Promise<Hop> {
-  const action = /action="(\/interaction\/[\w-]+\/consent)"/.exec(consent.body)?.[1];
-  if (!action) throw new Error(`not a consent page: ${heading(consent)}`);
-  return session.follow(action, { form: { decision: "allow" } });
-}
-
-function codeFrom(hop: Hop, redirectUri: string, state = "demo"): string {
-  expect(hop.location).toBeDefined();
-  const location = new URL(hop.location!);
-  expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
-  expect(location.searchParams.get("error")).toBeNull();
-  expect(location.searchParams.get("state")).toBe(state);
-  const code = location.searchParams.get("code");
-  expect(code).toMatch(/^[\w-]+$/);
-  return code!;
-}
-
-async function claimsFor(code: string): Promise<Record<string, unknown>> {
-  const token = await redeemCode(tessera, code);
-  expect(token.status).toBe(200);
-  expect(typeof token.tokens.access_token).toBe("string");
-  const me = await userinfo(tessera, token.tokens.access_token as string);
-  expect(me.status).toBe(200);
-  return me.claims;
-}
-
-test("signing up to the demo client asks to confirm the email, and the mail with the link arrives over SMTP", async () => {
-  const person = newPerson();
-  const session = new BrowserSession(tessera.issuer);
-  const page = await register(session, demoAuthorizeUrl(tessera), person);
-
-  expect(heading(page)).toBe(confirmYourEmail);
-  expect(isVerifyEmailPage(page)).toBe(true);
-  expect(isConsentPage(page)).toBe(false);
-  expect(page.body).toContain(person.email);
-  expect(page.body).toContain("Open it in this browser and your sign-in continues by itself.");
-
-  const mail = await nthMailTo(tessera.mailbox, person.email, 1);
-  expect(mail.subject).toBe("Confirm your email address");
-  expect(mail.text).toContain(`Hello ${person.name},`);
-  expect(mail.html).toContain("<html");
-  const link = confirmLinkOf(mail);
-  expect(link).toMatch(new RegExp(`^${tessera.issuer}/confirm/[A-Za-z0-9_-]{43}$`));
-  // The HTML part carries the same link, as a button and for copy-paste.
-  expect(mail.html).toContain(`href="${link}"`);
-  expect(mail.html).toContain("Confirm my email address");
-  expect(mail.text).toContain("24 hours");
-  // One mail, not one per page view.
-  expect(mailsTo(tessera.mailbox, person.email)).toHaveLength(1);
-});
-
-test("the link opened in the same browser asks for a click, then continues the sign-in to consent and a code whose userinfo says email_verified: true", async () => {
-  const person = newPerson();
-  const session = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await register(session, demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
-
-  const confirmPage = await session.request(link);
-  expect(confirmPage.status).toBe(200);
-  expect(confirmPage.body).toContain(`action="/confirm/${keyOf(link)}"`);
-  expect(confirmPage.body).toMatch(/<button[^>]*>Confirm my email address<\/button>/);
-  expect(confirmPage.body).toContain(person.email);
-
-  const next = await session.follow(link, { form: {} });
-  // The sign-in continues: the consent page, not "confirmed, now sign in again".
-  expect(heading(next)).toMatch(/^Allow Tessera demo/);
-  expect(isConsentPage(next)).toBe(true);
-
-  const code = codeFrom(await allow(session, next), `${tessera.issuer}/demo/callback`);
-  const claims = await claimsFor(code);
-  expect(claims.email).toBe(person.email);
-  expect(claims.email_verified).toBe(true);
-});
-
-test("the link opened in another browser confirms and says to sign in again; the first browser then proceeds without being asked again", async () => {
-  const person = newPerson();
-  const first = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await register(first, demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
-
-  const other = new BrowserSession(tessera.issuer);
-  const confirmPage = await other.request(link);
-  expect(confirmPage.status).toBe(200);
-  expect(confirmPage.body).toMatch(/<button[^>]*>Confirm my email address<\/button>/);
-  const confirmed = await other.follow(link, { form: {} });
-  expect(confirmed.status).toBe(200);
-  expect(heading(confirmed)).toBe("Email address confirmed");
-  expect(confirmed.body).toContain(person.email);
-  expect(confirmed.body).toContain("go back there and sign in again");
-  expect(confirmed.location).toBeUndefined();
-
-  // Back in the first browser: trying again goes straight to consent (no login, no "confirm your email").
-  const retry = await first.follow(demoAuthorizeUrl(tessera));
-  expect(heading(retry)).toMatch(/^Allow Tessera demo/);
-  expect(isVerifyEmailPage(retry)).toBe(false);
-  expect(retry.body).not.toContain('name="password"');
-  const code = codeFrom(await allow(first, retry), `${tessera.issuer}/demo/callback`);
-  expect((await claimsFor(code)).email_verified).toBe(true);
-});
-
-test("after confirming in another browser, reloading the waiting \"Confirm your email\" page continues the sign-in instead of still saying a link is on its way", async () => {
-  const person = newPerson();
-  const first = new BrowserSession(tessera.issuer);
-  const waiting = await register(first, demoAuthorizeUrl(tessera), person);
-  expect(isVerifyEmailPage(waiting)).toBe(true);
-  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
-  expect(heading(await new BrowserSession(tessera.issuer).follow(link, { form: {} }))).toBe("Email address confirmed");
-
-  const reloaded = await first.follow(waiting.url);
-  expect(heading(reloaded)).toMatch(/^Allow Tessera demo/);
-  expect(isConsentPage(reloaded)).toBe(true);
-});
-
-test("after confirming in another browser, \"Send a new link\" in the waiting browser continues the sign-in instead of a dead-end error", async () => {
-  const person = newPerson();
-  const first = new BrowserSession(tessera.issuer);
-  const waiting = await register(first, demoAuthorizeUrl(tessera), person);
-  expect(isVerifyEmailPage(waiting)).toBe(true);
-  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
-  expect(heading(await new BrowserSession(tessera.issuer).follow(link, { form: {} }))).toBe("Email address confirmed");
-
-  const resend = /action="(\/interaction\/[\w-]+\/resend-verification)"/.exec(waiting.body)![1]!;
-  const pressed = await first.follow(resend, { form: {} });
-  expect({ status: pressed.status, page: heading(pressed) }).toEqual({ status: 200, page: expect.stringMatching(/^Allow Tessera demo/) });
-  expect(isConsentPage(pressed)).toBe(true);
-});
-
-test("a client that does not require a verified email lets a new account through at once, and userinfo honestly says email_verified: false", async () => {
-  const client = await registerClient(tessera, codeClient({ scope: "openid profile email" }));
-  const person = newPerson();
-  const session = new BrowserSession(tessera.issuer);
-  const authorizeUrl = `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid email", redirect_uri: rpRedirectUri, state: "st-1" })}`;
-  const page = await register(session, authorizeUrl, person);
-  expect(isVerifyEmailPage(page)).toBe(false);
-  expect(isConsentPage(page)).toBe(true);
-
-  const code = codeFrom(await allow(session, page), rpRedirectUri, "st-1");
-  const token = await redeemCode(tessera, code, { id: client.client_id, secret: client.client_secret!, redirectUri: rpRedirectUri });
-  expect(token.status).toBe(200);
-  const me = await userinfo(tessera, token.tokens.access_token as string);
-  expect(me.status).toBe(200);
-  expect(me.claims.email).toBe(person.email);
-  expect(me.claims.email_verified).toBe(false);
-  // The confirmation mail is still sent, so the address can be confirmed later.
-  expect((await nthMailTo(tessera.mailbox, person.email, 1)).subject).toBe("Confirm your email address");
-});
-
-test("silent authorization (prompt=none) with an unverified account's session returns login_required to the client, not a page", async () => {
-  const person = newPerson();
-  const session = new BrowserSession(tessera.issuer);
-  expect(isVerifyEmailPage(await register(session, demoAuthorizeUrl(tessera), person))).toBe(true);
-  expect(session.cookieNames).toContain("_session");
-
-  const hop = await session.follow(demoAuthorizeUrl(tessera, { prompt: "none", state: "silent" }));
-  expect([302, 303]).toContain(hop.status);
-  const location = new URL(hop.location!);
+function codeOf(hop: Hop): string {
+  const location = new URL(hop.location ?? "http://none/");
   expect(`${location.origin}${location.pathname}`).toBe(`${tessera.issuer}/demo/callback`);
-  expect(location.searchParams.get("error")).toBe("login_required");
-  expect(location.searchParams.get("state")).toBe("silent");
-  expect(location.searchParams.get("code")).toBeNull();
-});
+  return location.searchParams.get("code")!;
+}
 
-test('"Send a new link" right after sign-up answers 429 on the same page with "A link was sent a moment ago", and sends nothing', async () => {
+test("a new address: \"Check your email\" with a way back, no account until the link is used, then the same browser continues the sign-in with the chosen password", async () => {
   const person = newPerson();
   const session = new BrowserSession(tessera.issuer);
-  const page = await register(session, demoAuthorizeUrl(tessera), person);
-  expect(isVerifyEmailPage(page)).toBe(true);
-  const firstMail = await nthMailTo(tessera.mailbox, person.email, 1);
+  const mark = mailMark(tessera);
+  const sent = await register(session, demoAuthorizeUrl(tessera), person);
+  expect(isCheckEmailPage(sent)).toBe(true);
+  expect(heading(sent)).toBe("Check your email");
+  expect(sent.url).toMatch(/\/interaction\/[\w-]+\/register\/sent$/);
+  expect(sent.body).toContain(person.email);
+  expect(sent.body).toMatch(/<a href="\/interaction\/[\w-]+">Back to sign in<\/a>/);
+  expect(sent.body).toMatch(/<a href="\/interaction\/[\w-]+\/register">Use a different address<\/a>/);
 
-  const resend = /action="(\/interaction\/[\w-]+\/resend-verification)"/.exec(page.body)![1]!;
-  const again = await session.request(resend, { form: {} });
-  expect(again.status).toBe(429);
-  expect(heading(again)).toBe(confirmYourEmail);
-  const wait = /role="alert">A link was sent a moment ago\. You can ask for another in (\d+) seconds\./.exec(again.body)?.[1];
-  expect(wait).toBeDefined();
-  expect(Number(wait)).toBeGreaterThanOrEqual(1);
-  expect(Number(wait)).toBeLessThanOrEqual(60);
-  expect(again.body).toContain('/resend-verification"');
+  // Nothing is created yet; what was chosen waits with the registration, the password only as an argon2 hash.
+  expect(await accounts(person.email)).toBe(0);
+  const pending = await tessera.db.prisma.pendingRegistration.findFirstOrThrow({ where: { address: person.email } });
+  expect(pending.passwordHash).toMatch(/^\$argon2id\$/);
+  expect(JSON.stringify(pending)).not.toContain(person.password);
 
-  // No new link was made, so the one in the first mail still works.
-  await tessera.jobs.whenIdle();
-  expect(mailsTo(tessera.mailbox, person.email)).toHaveLength(1);
-  const confirmed = await new BrowserSession(tessera.issuer).follow(confirmLinkOf(firstMail), { form: {} });
-  expect(heading(confirmed)).toBe("Email address confirmed");
+  const mail = await mailAfter(tessera, mark, { to: person.email, subject: confirmSubject });
+  expect(mail.text).toContain(`Hello ${person.name},`);
+  expect(mail.text).toContain("24 hours");
+  const link = confirmLinkOf(mail);
+  // Fetching the link (a mail scanner) creates nothing.
+  const page = await session.request(link);
+  expect(page.status).toBe(200);
+  expect(page.body).toContain(`action="/confirm/${keyOf(link)}"`);
+  expect(page.body).toMatch(/<button[^>]*>Confirm my email address<\/button>/);
+  expect(await accounts(person.email)).toBe(0);
+  expect(await registeredEvents(person.email)).toBe(0);
+
+  const next = await allowIfAsked(session, await session.follow(link, { form: {} }));
+  const token = await redeemCode(tessera, codeOf(next));
+  const me = await userinfo(tessera, token.tokens.access_token as string);
+  expect(me.claims).toMatchObject({ email: person.email, email_verified: true, name: person.name });
+  expect(await accounts(person.email)).toBe(1);
+  expect(await registeredEvents(person.email)).toBe(1);
+  // The chosen password signs in elsewhere.
+  expect(codeOf((await signIn(tessera, person.email, person.password)).hop)).toBeTruthy();
+  // The link is used up.
+  expect((await new BrowserSession(tessera.issuer).request(link)).status).toBe(410);
 });
 
-test("fetching a mail link (as a mail scanner does) does not use it up", async () => {
+test("an address that has an account answers exactly the same page; its owner is told by mail, with no link that changes anything, and nothing changes", async () => {
+  const { person: owner } = await signUp(tessera);
+  const stranger = newPerson();
+  const known = await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), { ...newPerson(), email: owner.email });
+  const unknown = await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), stranger);
+  expect({ status: known.status, page: shapeOf(known, owner.email) }).toEqual({ status: unknown.status, page: shapeOf(unknown, stranger.email) });
+
+  const mark = mailMark(tessera);
+  const mail = await mailAfter(tessera, mark, { to: owner.email, subject: attemptSubject });
+  expect(mail.text).toContain(`Hello ${owner.name},`);
+  expect(mail.text).toContain(`${tessera.issuer}/account`);
+  expect(mail.text).toContain(`${tessera.issuer}/password/forgot`);
+  expect(mail.links.some((link) => link.includes("/confirm/"))).toBe(false);
+  await tessera.jobs.whenIdle();
+  expect(mailsSince(tessera, mark, owner.email).map((one) => one.subject)).toEqual([attemptSubject]);
+  expect(await accounts(owner.email)).toBe(1);
+  expect(await registeredEvents(owner.email)).toBe(1);
+  // The owner's password still works; the registrant's does not.
+  expect(codeOf((await signIn(tessera, owner.email, owner.password)).hop)).toBeTruthy();
+});
+
+test("the link opened in another browser asks for a password of the owner's own: the registrant's password and browser get nothing", async () => {
+  const victim = newPerson();
+  const attacker = new BrowserSession(tessera.issuer);
+  const sent = await register(attacker, demoAuthorizeUrl(tessera), { ...victim, name: "Mallory", password: "attacker chose this" });
+  expect(isCheckEmailPage(sent)).toBe(true);
+  const link = confirmLinkOf(await mailAfter(tessera, 0, { to: victim.email, subject: confirmSubject }));
+
+  const owner = new BrowserSession(tessera.issuer);
+  const page = await owner.request(link);
+  expect(heading(page)).toBe("Finish creating your account");
+  expect(page.body).toContain("the password chosen there is not used");
+  expect(page.body).toContain('autocomplete="new-password"');
+  const weak = await owner.request(link, { form: { name: "Victim", password: "short" } });
+  expect(weak.status).toBe(400);
+  expect(weak.body).toContain('id="password-error"');
+  expect(await accounts(victim.email)).toBe(0);
+
+  const done = await owner.follow(link, { form: { name: "Victim", password: victim.password } });
+  expect(heading(done)).toBe("Your account is ready");
+  expect(await accounts(victim.email)).toBe(1);
+
+  // The registrant's password does not sign in, and its browser cannot pick up the account.
+  expect((await signIn(tessera, victim.email, "attacker chose this")).hop.status).toBe(401);
+  const taken = await attacker.follow(`${sent.url.replace(/\/register\/sent$/, "")}/register/continue`);
+  expect(heading(taken)).toBe("Sign in");
+  expect(attacker.cookieNames).not.toContain("_session");
+  const owned = await signIn(tessera, victim.email, victim.password);
+  const me = await userinfo(tessera, (await redeemCode(tessera, codeOf(owned.hop))).tokens.access_token as string);
+  expect(me.claims).toMatchObject({ name: "Victim", email_verified: true });
+});
+
+test("two registrations of one address, both links used at once: exactly one account, and the other link says the account exists", async () => {
   const person = newPerson();
-  expect(isVerifyEmailPage(await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), person))).toBe(true);
-  const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
+  const first = new BrowserSession(tessera.issuer);
+  const second = new BrowserSession(tessera.issuer);
+  const mark = mailMark(tessera);
+  await register(first, demoAuthorizeUrl(tessera), person);
+  await register(second, demoAuthorizeUrl(tessera), { ...person, password: "another good password" });
+  await tessera.jobs.whenIdle();
+  await mailAfter(tessera, mark, { to: person.email, subject: confirmSubject });
+  await tessera.mailbox.waitForMail(() => mailsSince(tessera, mark, person.email).length >= 2);
+  const links = mailsSince(tessera, mark, person.email).map(confirmLinkOf);
+  expect(new Set(links).size).toBe(2);
 
-  for (let i = 0; i < 3; i++) {
-    const scanned = await fetch(link, { redirect: "manual" });
-    expect(scanned.status).toBe(200);
-    expect(await scanned.text()).toContain("Confirm my email address");
-  }
-  const scannedHead = await fetch(link, { method: "HEAD", redirect: "manual" });
-  expect(scannedHead.status).toBe(200);
-  const email = await tessera.db.prisma.email.findFirst({ where: { normalized: person.email.toLowerCase() } });
-  expect(email?.verifiedAt).toBeNull();
+  const answers = await Promise.all([first.follow(links[0]!, { form: {} }), second.follow(links[1]!, { form: {} })]);
+  expect(await accounts(person.email)).toBe(1);
+  expect(await tessera.db.prisma.user.count({ where: { emails: { some: { normalized: person.email.toLowerCase() } } } })).toBe(1);
+  const losers = answers.filter((answer) => answer.status === 409);
+  expect(losers).toHaveLength(1);
+  expect(textOf(losers[0]!.body)).toContain("An account with this address was created in the meantime");
+});
 
-  // The person's own click still works afterwards.
-  const confirmed = await new BrowserSession(tessera.issuer).follow(link, { form: {} });
-  expect(confirmed.status).toBe(200);
+test('"Send the mail again" answers the same page with a notice, and "Back to sign in" returns to the sign-in page', async () => {
+  const person = newPerson();
+  const session = new BrowserSession(tessera.issuer);
+  const sent = await register(session, demoAuthorizeUrl(tessera), person);
+  const resend = /action="(\/interaction\/[\w-]+\/register\/resend)"/.exec(sent.body)![1]!;
+  const again = await session.request(resend, { form: {} });
+  expect(again.status).toBe(200);
+  expect(heading(again)).toBe("Check your email");
+  expect(again.body).toContain("The mail is on its way again.");
+  const back = await session.follow(/<a href="(\/interaction\/[\w-]+)">Back to sign in/.exec(sent.body)![1]!);
+  expect(heading(back)).toBe("Sign in");
+  // The newest link still creates the account and continues this sign-in.
+  await tessera.jobs.whenIdle();
+  const next = await allowIfAsked(session, await confirmRegistration(session, person.email));
+  expect(codeOf(next)).toBeTruthy();
+});
+
+test("confirming an address added on the account page does not drop the user into an unfinished sign-in from earlier", async () => {
+  const { session, person } = await signUp(tessera);
+  // An authorization left unfinished at consent (prompt=consent asks again).
+  const waiting = await session.follow(demoAuthorizeUrl(tessera, { prompt: "consent" }));
+  expect(heading(waiting)).toMatch(/^Allow Tessera demo/);
+
+  const added = `extra.${Date.now()}@example.test`;
+  const mark = mailMark(tessera);
+  expect((await session.follow("/account/emails", { form: { email: added } })).status).toBe(200);
+  const link = confirmLinkOf(await mailAfter(tessera, mark, { to: added, subject: "Confirm your new email address" }));
+  const confirmed = await session.follow(link, { form: {} });
   expect(heading(confirmed)).toBe("Email address confirmed");
-  const after = await tessera.db.prisma.email.findFirst({ where: { normalized: person.email.toLowerCase() } });
-  expect(after?.verifiedAt).not.toBeNull();
+  expect(confirmed.url).toBe(link);
+  expect(person.email).not.toBe(added);
 });
 
 describe("in a real browser (Chromium)", () => {
@@ -248,7 +192,7 @@ describe("in a real browser (Chromium)", () => {
   });
   afterAll(async () => browser?.close());
 
-  test("the link opened in the same browser continues the sign-in to consent", async () => {
+  test("register, check your email, open the link in the same browser: the sign-in continues to consent and the client", async () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
@@ -261,19 +205,14 @@ describe("in a real browser (Chromium)", () => {
       await page.getByLabel("Email", { exact: true }).fill(person.email);
       await page.getByLabel("Password", { exact: true }).fill(person.password);
       await page.getByRole("button", { name: "Create account" }).click();
-      await page.waitForLoadState();
-      expect(await page.locator("h1").innerText()).toBe(confirmYourEmail);
+      await page.waitForURL(/\/register\/sent$/);
+      expect(await page.locator("h1").innerText()).toBe("Check your email");
 
-      const link = confirmLinkOf(await nthMailTo(tessera.mailbox, person.email, 1));
+      const link = confirmLinkOf(await mailAfter(tessera, 0, { to: person.email, subject: confirmSubject }));
       await page.goto(link);
-      expect(await page.locator("h1").innerText()).toBe("Confirm your email address");
       await page.getByRole("button", { name: "Confirm my email address" }).click();
-      await page.waitForLoadState();
-      // The sign-in continues at consent, not "Email address confirmed … sign in again".
-      expect({ h1: await page.locator("h1").innerText(), url: page.url() }).toEqual({
-        h1: expect.stringMatching(/^Allow Tessera demo/),
-        url: expect.stringMatching(/\/interaction\/[\w-]+$/),
-      });
+      await page.waitForURL(/\/interaction\/[\w-]+$/);
+      expect(await page.locator("h1").innerText()).toMatch(/^Allow Tessera demo/);
       await page.getByRole("button", { name: "Allow" }).click();
       await page.waitForURL(/\/demo\/callback\?/);
       expect(new URL(page.url()).searchParams.get("code")).toMatch(/^[\w-]+$/);

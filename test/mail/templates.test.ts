@@ -5,6 +5,7 @@ const link = "https://id.example.test/confirm/k3y-ABC_123";
 
 const examples: Record<MailTemplate, Record<string, string>> = {
   registration: { name: "Ana", link, expiresIn: "24 hours" },
+  "registration-attempt": { name: "Ana", signInLink: link, resetLink: "https://id.example.test/password/forgot" },
   "add-email": { name: "Ana", address: "ana@work.example", link, expiresIn: "24 hours" },
   "password-reset": { name: "Ana", link, expiresIn: "1 hour" },
   "address-in-use": { address: "ana@work.example" },

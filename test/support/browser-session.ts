@@ -61,6 +61,11 @@ export class BrowserSession {
     return hop;
   }
 
+  /** The Tessera this browser talks to. */
+  get issuer(): string {
+    return this.origin;
+  }
+
   /** Tessera's own demo callback counts as a relying party, not as Tessera. */
   private isRelyingParty(url: string): boolean {
     return new URL(url).pathname === "/demo/callback";
@@ -108,6 +113,30 @@ export function newPerson(): Person {
   return { name: `Ada Tester ${counter}`, email: `ada.${Date.now()}.${counter}@example.test`, password: "correct horse battery staple" };
 }
 
+/** The mailbox of each running test Tessera, by issuer: sign-up helpers read the registration mail from it. */
+export const mailboxes = new Map<string, TestSmtpServer>();
+
+/** Whether the page is "Check your email" after a registration. */
+export function isCheckEmailPage(hop: Hop): boolean {
+  return hop.status === 200 && /action="\/interaction\/[\w-]+\/register\/resend"/.test(hop.body);
+}
+
+/**
+ * After registering in `session`: opens the link of the newest registration mail to
+ * `address` in the same browser, presses its button, and returns where the sign-in goes.
+ */
+export async function confirmRegistration(session: BrowserSession, address: string, mailbox = mailboxes.get(session.issuer)): Promise<Hop> {
+  if (!mailbox) throw new Error(`no mailbox known for ${session.issuer}`);
+  const isRegistrationMail = (mail: { to: string; subject: string }) => mail.to.toLowerCase().split(/,\s*/).includes(address.toLowerCase()) && mail.subject === "Confirm your email address";
+  await mailbox.waitForMail(isRegistrationMail);
+  const mail = mailbox.messages.filter(isRegistrationMail).at(-1)!;
+  const link = mail.links.find((candidate) => candidate.includes("/confirm/"));
+  if (!link) throw new Error(`no confirmation link in "${mail.subject}"`);
+  const page = await session.request(link);
+  if (page.status !== 200) throw new Error(`registration link page answered ${page.status}: ${page.body.slice(0, 500)}`);
+  return session.follow(link, { form: {} });
+}
+
 /**
  * Runs an authorization request through sign-up (or sign-in for `existing`) and consent,
  * and returns the redirect to the relying party.
@@ -125,6 +154,7 @@ export async function authorize(
       ? await session.follow(`${path}/login`, { form: { email: person.email, password: person.password } })
       : await session.follow(`${path}/register`, { form: { name: person.name, email: person.email, password: person.password } });
   }
+  if (isCheckEmailPage(hop)) hop = await confirmRegistration(session, person.email, options.mailbox ?? mailboxes.get(session.issuer));
   if (hop.status === 200 && hop.body.includes("/resend-verification\"")) {
     if (!options.mailbox) throw new Error("the client requires a verified email: pass the mailbox");
     hop = await confirmByMail(session, options.mailbox, person.email);

@@ -1,15 +1,15 @@
 /**
  * Signing up and signing in through Tessera's pages as a person does, over the scripted
- * browser: `register` submits the registration form of an authorization request;
- * `signUp` goes all the way through the demo client (confirming the address from the real
- * mailbox, consenting) and `signIn` signs an existing person in.
+ * browser: `register` submits the registration form of an authorization request (which
+ * answers "Check your email"); `signUp` goes all the way through the demo client (the
+ * registration link from the real mailbox, in the same browser, then consent) and `signIn`
+ * signs an existing person in.
  */
-import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "./browser-session.js";
+import { BrowserSession, confirmRegistration, interactionPath, isCheckEmailPage, newPerson, type Hop, type Person } from "./browser-session.js";
 import { demoAuthorizeUrl } from "./demo.js";
-import { confirmLinkOf, mailAfter, mailMark } from "./mailbox.js";
 import type { TestTessera } from "./tessera.js";
 
-/** Starts the authorization request and creates an account; returns the page that follows. */
+/** Starts the authorization request and submits the registration form; returns the page that follows ("Check your email"). */
 export async function register(session: BrowserSession, authorizationUrl: string, person: Person): Promise<Hop> {
   const login = await session.follow(authorizationUrl);
   if (login.status !== 200 || !login.body.includes('action="/interaction/')) {
@@ -27,19 +27,14 @@ export async function allowIfAsked(session: BrowserSession, hop: Hop): Promise<H
 }
 
 /**
- * Signs a new person up through the demo client: register, confirm the address from the
- * registration mail ("Confirm your email address", not an add-email mail to the same
- * address), consent. Leaves `session` signed in and returns the callback hop.
+ * Signs a new person up through the demo client: register, open the link of the
+ * registration mail in the same browser (which creates the account and continues the
+ * sign-in), consent. Leaves `session` signed in and returns the callback hop.
  */
 export async function signUp(tessera: TestTessera, person: Person = newPerson(), session = new BrowserSession(tessera.issuer)) {
-  const mark = mailMark(tessera);
   let hop = await register(session, demoAuthorizeUrl(tessera), person);
-  if (hop.status === 200 && hop.body.includes('/resend-verification"')) {
-    const mail = await mailAfter(tessera, mark, { to: person.email, subject: "Confirm your email address" });
-    const link = confirmLinkOf(mail);
-    expect((await session.request(link)).status).toBe(200);
-    hop = await session.follow(link, { form: {} });
-  }
+  if (!isCheckEmailPage(hop)) throw new Error(`registration did not answer "Check your email": ${hop.status} ${hop.url}\n${hop.body.slice(0, 1500)}`);
+  hop = await confirmRegistration(session, person.email, tessera.mailbox);
   hop = await allowIfAsked(session, hop);
   if (!hop.location?.startsWith(`${tessera.issuer}/demo/callback?code=`)) {
     throw new Error(`sign-up did not reach the demo callback: ${hop.status} ${hop.url}\n${hop.body.slice(0, 1500)}`);

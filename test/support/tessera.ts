@@ -15,6 +15,7 @@ import type { ClaimContributor } from "../../src/accounts/index.js";
 import type { Edge } from "../../src/http/edge/index.js";
 import type { LoginMethod } from "../../src/interactions/login-method.js";
 import type { DatabaseTarget } from "../../src/db/database.js";
+import { mailboxes } from "./browser-session.js";
 import { freshDatabase } from "./database.js";
 import { freePort } from "./ports.js";
 import { startSmtpServer, type TestSmtpServer } from "./smtp.js";
@@ -71,6 +72,7 @@ export async function startTestTessera(
     ...options.env,
   });
   const tessera = await startTessera(config, { log: options.log ?? createLogger(config.log), database: database.target, clock: options.clock, mount: options.mount, claimContributors: options.claimContributors, loginMethods: options.loginMethods });
+  mailboxes.set(config.issuer, mailbox);
   return {
     ...tessera,
     config,
@@ -78,6 +80,7 @@ export async function startTestTessera(
     issuer: config.issuer,
     mailbox,
     async close() {
+      mailboxes.delete(config.issuer);
       await tessera.close();
       if (!options.shared?.mailbox) await mailbox.close();
       await database.drop();

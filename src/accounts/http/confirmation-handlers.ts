@@ -1,6 +1,7 @@
 /**
- * What the accounts room does with its confirmation links: confirm an address (the one an
- * account registered with, or one added later) and reset a password.
+ * What the accounts room does with its confirmation links: create the account a
+ * registration asked for, confirm an address (one an account made with a wallet registered
+ * with, or one added later) and reset a password.
  */
 import type { ConfirmationHandler, ConfirmationService } from "../../confirmation/index.js";
 import { confirmationPaths } from "../../confirmation/index.js";
@@ -9,6 +10,7 @@ import { markBrowserKnown, type KnownBrowsers, type MailThrottle } from "../../s
 import { TooManyRequestsError } from "../../shared/index.js";
 import type { EmailService } from "../emails.js";
 import type { PasswordResetService } from "../password-reset.js";
+import { RegistrationGoneError, type RegistrationService } from "../registration.js";
 import type { AccountRepository } from "../repository.js";
 import type { SignedInSession } from "./session.js";
 
@@ -17,8 +19,11 @@ export function emailConfirmationHandlers(deps: {
   emails: EmailService;
   repo: AccountRepository;
   mailThrottle: MailThrottle;
-  /** Continues a sign-in in this browser that was waiting for this account's address. */
-  resumeSignIn(ctx: PageContext, accountId: string): Promise<boolean>;
+  /**
+   * Continues the sign-in that asked for this link (`interactionUid`, none for an address
+   * added on the account page), if this browser is running it for this account.
+   */
+  resumeSignIn(ctx: PageContext, accountId: string, interactionUid: string | undefined): Promise<boolean>;
 }): ConfirmationHandler[] {
   const make = (intent: "registration" | "add-email"): ConfirmationHandler => ({
     intent,
@@ -26,10 +31,10 @@ export function emailConfirmationHandlers(deps: {
       const email = await deps.repo.findEmail(confirmation.objectId);
       await renderPage(ctx, "accounts/confirm-email", { title: "Confirm your email address", address: email?.address, action: pathTo(confirmationPaths.link, { key }) });
     },
-    async confirm(ctx, key) {
-      const verified = await deps.confirmations.redeem(key, [intent], (confirmation, tx) => deps.emails.verify(tx, confirmation.objectId));
+    async confirm(ctx, key, confirmation) {
+      const verified = await deps.confirmations.redeem(key, [intent], (redeemed, tx) => deps.emails.verify(tx, redeemed.objectId));
       ctx.state.log.info({ intent, accountId: verified.userId }, "email address confirmed");
-      if (await deps.resumeSignIn(ctx, verified.userId)) return;
+      if (await deps.resumeSignIn(ctx, verified.userId, confirmation.payload.interactionUid)) return;
       await renderPage(ctx, "accounts/email-confirmed", { title: "Email address confirmed", address: verified.address });
     },
     async resend(ctx, confirmation) {
@@ -48,6 +53,45 @@ export function emailConfirmationHandlers(deps: {
     },
   });
   return [make("registration"), make("add-email")];
+}
+
+/**
+ * The registration link (registration.ts): in the browser that registered, a button that
+ * creates the account and continues the sign-in; in any other, a form for a password of the
+ * user's own (and the name, which the registrant chose).
+ */
+export function signUpHandler(deps: {
+  registrations: RegistrationService;
+  /** The registration cookie's value in this browser, if any. */
+  browser(ctx: PageContext): string | undefined;
+  /** Continues the sign-in `interactionUid` of this browser if it still runs; answers whether it did. */
+  continueSignIn(ctx: PageContext, interactionUid: string): Promise<boolean>;
+}): ConfirmationHandler {
+  return {
+    intent: "sign-up",
+    async show(ctx, confirmation, key, refused) {
+      const pending = await deps.registrations.find(confirmation.objectId);
+      if (!pending || pending.accountId) throw new RegistrationGoneError();
+      const action = pathTo(confirmationPaths.link, { key });
+      if (deps.registrations.isRegisteringBrowser(pending, deps.browser(ctx))) {
+        return renderPage(ctx, "accounts/confirm-email", { title: "Confirm your email address", address: pending.address, action });
+      }
+      await renderPage(ctx, "accounts/finish-registration", {
+        title: "Finish creating your account",
+        address: pending.address,
+        name: refused?.form.get("name") ?? pending.name,
+        action,
+        passwordLength: deps.registrations.passwordLength,
+        errors: refused?.errors ?? {},
+      });
+    },
+    async confirm(ctx, key, confirmation, form) {
+      const { account, interactionUid } = await deps.registrations.confirm(key, confirmation.objectId, deps.browser(ctx), { name: form.get("name"), password: form.get("password") });
+      ctx.state.log.info({ accountId: account.id, sameBrowser: interactionUid !== undefined }, "registration confirmed; account created");
+      if (interactionUid && (await deps.continueSignIn(ctx, interactionUid))) return;
+      await renderPage(ctx, "accounts/account-created", { title: "Your account is ready", address: account.primaryEmail?.address });
+    },
+  };
 }
 
 export function passwordResetHandler(deps: {
