@@ -31,8 +31,6 @@ import type { PendingRegistration, RegistrationRepository } from "./registration
 import { AddressTakenError, type AccountRepository } from "./repository.js";
 import type { Account, MailSender, RegistrationInput } from "./types.js";
 
-/** How long after the answer the lookup runs: not at once, so its work never competes with the answer. */
-const requestDelayMs = 500;
 /** As long as the link: a registration nobody confirmed within it is forgotten. */
 const validityMs = 24 * 3600_000;
 
@@ -88,7 +86,6 @@ export function createRegistrationService(deps: {
   const { repo, registrations, confirmations, mail, events, clock, passwords } = deps;
   const isRegisteringBrowser = (pending: PendingRegistration, browser: string | undefined): boolean =>
     Boolean(browser && pending.browserHash && pending.passwordHash && pending.browserHash === digest(browser));
-  const runAt = () => new Date(clock.now().getTime() + requestDelayMs);
 
   /** Creates the account a pending registration asked for, in the transaction that uses its link. */
   async function createAccount(tx: Tx, registrationId: string, options: { passwordHash?: string | null; name?: string; keepBrowser: boolean }): Promise<Account> {
@@ -137,7 +134,9 @@ export function createRegistrationService(deps: {
           interactionUid: context.interactionUid ?? null,
           expiresAt: new Date(clock.now().getTime() + validityMs),
         });
-        await deps.jobs.enqueue(tx, registrationRequested, { registrationId: id }, { runAt: runAt() });
+        // Due at once: the job for a new address (a link) and for a known one (a notice) do
+        // about the same work, so running beside the answer slows neither kind more.
+        await deps.jobs.enqueue(tx, registrationRequested, { registrationId: id });
         return id;
       });
       return { address, registrationId };
@@ -149,7 +148,7 @@ export function createRegistrationService(deps: {
 
     /** Sends the mail again (the job decides which, and keeps to the per-link limit). */
     async resend(pending: PendingRegistration): Promise<void> {
-      await repo.transaction((tx) => deps.jobs.enqueue(tx, registrationRequested, { registrationId: pending.id }, { runAt: runAt() }));
+      await repo.transaction((tx) => deps.jobs.enqueue(tx, registrationRequested, { registrationId: pending.id }));
     },
 
     /** The job behind `request` and `resend`. */

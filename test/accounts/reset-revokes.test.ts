@@ -1,13 +1,17 @@
 /**
  * A password reset takes everything back: tokens issued before it are dead after it
  * (introspection inactive, userinfo 401, refresh invalid_grant, an unredeemed code
- * refused). And the takeover of an address held before its owner arrives is impossible:
- * someone registers another person's address, never confirms it, signs in to an
- * application that does not ask for a verified address, even adds and confirms an address
- * of their own; the owner resets the password and the holder is left with nothing.
+ * refused). And the takeover of an address held before its owner arrives is impossible.
+ * Registering someone else's address no longer gives an account at all (the account is
+ * made by the link mailed to the address); but accounts with an address never confirmed
+ * still exist (made before that, or by a wallet sign-up, which does not confirm its
+ * address): their holder signs in to an application that does not ask for a verified
+ * address, even adds and confirms an address of their own; the owner resets the password
+ * and the holder is left with nothing.
  */
+import { createPasswords } from "../../src/accounts/index.js";
 import { openAccount, rowFor } from "../support/account-page.js";
-import { authorize, BrowserSession, confirmByMail, newPerson, type Person } from "../support/browser-session.js";
+import { authorize, BrowserSession, confirmByMail, isCheckEmailPage, newPerson, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { userinfo } from "../support/code-exchange.js";
 import { confirmLinkOf, mailAfter, mailMark, mailsSince } from "../support/mailbox.js";
@@ -91,9 +95,24 @@ test("an address held before its owner arrives: the owner's reset leaves the hol
   const holder = new BrowserSession(tessera.issuer);
   const held: Person = { name: "Not The Owner", email: owner.email, password: "the holder's own password" };
 
-  // The holder registers the owner's address, never confirms it, and signs in to an
-  // application that does not ask for a verified address.
-  const tokens = await tokensFor(holder, held, false);
+  // Registering the owner's address gets the holder nothing: "Check your email", no account.
+  const login = await holder.follow(authorizeUrl());
+  const registered = await holder.follow(`${/action="(\/interaction\/[\w-]+)\/login"/.exec(login.body)![1]}/register`, { form: { ...held } });
+  expect(isCheckEmailPage(registered)).toBe(true);
+  expect(await tessera.db.prisma.email.count({ where: { owned: owner.email.toLowerCase() } })).toBe(0);
+  expect((await signIn(tessera, owner.email, held.password)).hop.status).toBe(401);
+
+  // An account that holds the address unconfirmed (as one made before registration needed
+  // the link did, or a wallet sign-up with an address) signs in to an application that does
+  // not ask for a verified address.
+  await tessera.db.prisma.user.create({
+    data: {
+      name: held.name,
+      passwordHash: await createPasswords(tessera.config.passwords).hash(held.password),
+      emails: { create: { address: owner.email, normalized: owner.email.toLowerCase(), owned: owner.email.toLowerCase(), primary: true } },
+    },
+  });
+  const tokens = await tokensFor(holder, held, true);
   const before = await userinfo(tessera, tokens.access);
   expect(before.claims).toMatchObject({ email: owner.email, email_verified: false, name: "Not The Owner" });
 

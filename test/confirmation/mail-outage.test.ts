@@ -45,14 +45,14 @@ test("the override took: Tessera sends to the dead port, not to the harness's ma
   expect(tessera.config.jobs.pollSeconds).toBe(1);
 });
 
-test("with the mail server down, sign-up still succeeds and the user sees \"A link is on its way\"; the mail waits with its error", async () => {
+test("with the mail server down, sign-up still answers \"Check your email\"; the mail waits with its error", async () => {
   person = newPerson();
   session = new BrowserSession(tessera.issuer);
   const page = await register(session, demoAuthorizeUrl(tessera), person);
   expect(page.status).toBe(200);
-  expect(heading(page)).toBe("Confirm your email");
-  expect(page.body).toContain(`A link is on its way to <strong>${person.email}</strong>`);
-  expect(await tessera.db.prisma.email.count({ where: { normalized: person.email.toLowerCase() } })).toBe(1);
+  expect(heading(page)).toBe("Check your email");
+  expect(page.body).toContain(`We sent a mail to <strong>${person.email}</strong>`);
+  expect(await tessera.db.prisma.pendingRegistration.count({ where: { normalized: person.email.toLowerCase() } })).toBe(1);
 
   const row = await eventually(async () => (await rowsFor(person.email)).find((candidate) => candidate.attempts >= 1 && candidate.last_error), 5000, "a failed delivery attempt");
   expect(row.state).toBe("ready");
@@ -71,11 +71,11 @@ test("once the mail server is back the mail arrives within seconds and its row i
   expect(lateSmtp.messages.filter((received) => received.to.includes(person.email))).toHaveLength(1);
 });
 
-test("the late link confirms the address", async () => {
+test("the late link, opened in another browser, creates the account with a password chosen there", async () => {
   expect(link).toBeDefined();
   const other = new BrowserSession(tessera.issuer);
   expect((await other.request(link)).status).toBe(200);
-  expect(heading(await other.follow(link, { form: {} }))).toBe("Email address confirmed");
+  expect(heading(await other.follow(link, { form: { name: person.name, password: person.password } }))).toBe("Your account is ready");
   const email = await tessera.db.prisma.email.findFirst({ where: { normalized: person.email.toLowerCase() } });
   expect(email?.verifiedAt).not.toBeNull();
 });
@@ -87,7 +87,7 @@ test("following the late link in the browser that signed up completes the sign-i
   const browser = new BrowserSession(tessera.issuer);
   await lateSmtp?.close();
   lateSmtp = undefined;
-  expect(heading(await register(browser, demoAuthorizeUrl(tessera), late))).toBe("Confirm your email");
+  expect(heading(await register(browser, demoAuthorizeUrl(tessera), late))).toBe("Check your email");
   await eventually(async () => (await rowsFor(late.email)).find((row) => row.attempts >= 1 && row.last_error), 5000, "a failed delivery attempt");
   lateSmtp = await startSmtpServer(smtpPort);
   const mail = await lateSmtp.waitForMail((received) => received.to.includes(late.email), 10_000);

@@ -127,15 +127,24 @@ export function isCheckEmailPage(hop: Hop): boolean {
  */
 export async function confirmRegistration(session: BrowserSession, address: string, mailbox = mailboxes.get(session.issuer)): Promise<Hop> {
   if (!mailbox) throw new Error(`no mailbox known for ${session.issuer}`);
-  const isRegistrationMail = (mail: { to: string; subject: string }) => mail.to.toLowerCase().split(/,\s*/).includes(address.toLowerCase()) && mail.subject === "Confirm your email address";
-  await mailbox.waitForMail(isRegistrationMail);
-  const mail = mailbox.messages.filter(isRegistrationMail).at(-1)!;
-  const link = mail.links.find((candidate) => candidate.includes("/confirm/"));
-  if (!link) throw new Error(`no confirmation link in "${mail.subject}"`);
+  const linkOf = (mail: { links: string[] }) => mail.links.find((candidate) => candidate.includes("/confirm/"));
+  // A mail whose link this helper has not opened yet: an address may register again.
+  const isNewRegistrationMail = (mail: { to: string; subject: string; links: string[] }) =>
+    mail.to.toLowerCase().split(/,\s*/).includes(address.toLowerCase()) && mail.subject === "Confirm your email address" && !openedRegistrationLinks.has(linkOf(mail) ?? "");
+  await mailbox.waitForMail(isNewRegistrationMail);
+  const mail = mailbox.messages.filter(isNewRegistrationMail).at(-1)!;
+  const found = linkOf(mail);
+  if (!found) throw new Error(`no confirmation link in "${mail.subject}"`);
+  openedRegistrationLinks.add(found);
+  // Tessera processes sharing a database each write their own issuer into the mails they
+  // send (one issuer in production, a port each in tests): open it at this browser's.
+  const link = new URL(new URL(found).pathname, session.issuer).toString();
   const page = await session.request(link);
   if (page.status !== 200) throw new Error(`registration link page answered ${page.status}: ${page.body.slice(0, 500)}`);
   return session.follow(link, { form: {} });
 }
+
+const openedRegistrationLinks = new Set<string>();
 
 /**
  * Runs an authorization request through sign-up (or sign-in for `existing`) and consent,
