@@ -3,11 +3,12 @@
  * request (/password/forgot) and the registration form, each asked many times for a known
  * and for an unknown address, interleaved in random order, timed from the client (the
  * request only, not the page load before it). Prints median, mean and spread per group and
- * the difference of the medians. A timed claim lives here rather than in a test (the
+ * the difference of the medians, and for registration the statuses seen (both 303 to
+ * "Check your email"). A timed claim lives here rather than in a test (the
  * machine's load makes single timings meaningless; many tries side by side do not lie).
  * Usage: npx tsx bench/account-enumeration.ts [tries per group]   (DATABASE_URL optional)
  */
-import { BrowserSession, interactionPath, newPerson, type Person } from "../test/support/browser-session.js";
+import { BrowserSession, confirmRegistration, interactionPath, newPerson, type Person } from "../test/support/browser-session.js";
 import { demoAuthorizeUrl } from "../test/support/demo.js";
 import { startTestTessera } from "../test/support/tessera.js";
 
@@ -67,10 +68,11 @@ try {
     redirect: "manual" as const,
   });
 
-  // An account whose address is the known one.
+  // An account whose address is the known one (made by its registration link).
   const owner = newPerson();
   const first = new BrowserSession(tessera.issuer);
   await first.follow(`${interactionPath(await first.follow(demoAuthorizeUrl(tessera)))}/register`, { form: { ...owner } });
+  await confirmRegistration(first, owner.email, tessera.mailbox);
   await tessera.jobs.whenIdle();
 
   // Warm-up: the first argon2 hash and the first queries are slower for everyone.
