@@ -99,14 +99,15 @@ test("the demo journey: home, sign in, create an account with an error, consent,
   await screenshot(page, "register-with-errors");
   expect(await watcher.take()).toEqual([]);
 
-  // Fixed → the demo client wants a confirmed address: the mail's link, opened in this
-  // browser, continues the sign-in to consent.
+  // Fixed → "Check your email": the mail's link, opened in this browser, creates the
+  // account and continues the sign-in to consent.
   await password.fill("correct horse battery staple");
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/interaction\/[\w-]+$/);
-  expect(await page.locator("h1").innerText()).toBe("Confirm your email");
+  await page.waitForURL(/\/interaction\/[\w-]+\/register\/sent$/);
+  expect(await page.locator("h1").innerText()).toBe("Check your email");
   expect(await page.locator("main").innerText()).toContain(email);
-  await screenshot(page, "verify-email");
+  expect(await page.getByRole("link", { name: "Back to sign in" }).isVisible()).toBe(true);
+  await screenshot(page, "check-email");
   expect(await watcher.take()).toEqual([]);
   await page.goto(await linkFromMail(tessera.mailbox, email, /confirm/i));
   await screenshot(page, "confirm-email");

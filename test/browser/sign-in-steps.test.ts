@@ -19,7 +19,7 @@
  * tests therefore run last (Jest runs the blocks in order).
  */
 import type { Page } from "playwright-core";
-import { newPerson, type Person } from "../support/browser-session.js";
+import { linkFromMail, newPerson, type Person } from "../support/browser-session.js";
 import { desktop, phone, screenshot, startBrowser, type OpenedPage, type PageWatcher, type TestBrowser } from "../support/chromium.js";
 import { codeClient, registerClient, rpOrigin, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
@@ -83,7 +83,8 @@ async function landedOnRp(page: Page): Promise<URLSearchParams> {
 }
 
 /**
- * From the authorization request through "Create an account" to the first step after it.
+ * From the authorization request through "Create an account" and the registration link
+ * (opened in the same browser) to the first step after it.
  * Each page is let finish loading (watcher.take waits for the favicon) before leaving it,
  * or Chromium reports the favicon request as aborted.
  */
@@ -98,6 +99,11 @@ async function signUp(page: Page, client: ClientMetadata, person: Person, watche
   await page.getByLabel("Email", { exact: true }).fill(person.email);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/interaction\/[\w-]+\/register\/sent$/);
+  expect(await watcher.take()).toEqual([]);
+  await page.goto(await linkFromMail(tessera.mailbox, person.email, /^Confirm your email address$/));
+  expect(await watcher.take()).toEqual([]);
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
   await page.waitForURL(/\/interaction\/[\w-]+$/);
   expect(await watcher.take()).toEqual([]);
 }

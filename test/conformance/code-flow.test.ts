@@ -5,7 +5,7 @@
  */
 import { exportJWK, generateKeyPair } from "jose";
 import * as oidc from "openid-client";
-import { authorize, BrowserSession, interactionPath, newPerson, type Person } from "../support/browser-session.js";
+import { authorize, BrowserSession, interactionPath, newPerson, registerAt, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, uniqueClientId, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, redirectOf, rejection, relyingParty } from "../support/relying-party.js";
@@ -203,10 +203,8 @@ describe("consent policy", () => {
 
     const login = await session.follow(authorizationUrl(config, c.codeChallenge, c.state));
     expect(login.status).toBe(200);
-    const afterSignUp = await session.follow(`${interactionPath(login)}/register`, {
-      form: { name: person.name, email: person.email, password: person.password },
-    });
-    // Straight from the sign-up form to the relying party: no consent page in between.
+    const afterSignUp = await registerAt(session, interactionPath(login), person);
+    // Straight from the sign-up (and its mailed link) to the relying party: no consent page in between.
     expect(afterSignUp.body).not.toContain("/consent");
     const callback = redirectOf(afterSignUp);
     expect(`${callback.origin}${callback.pathname}`).toBe(rpRedirectUri);
@@ -230,9 +228,7 @@ describe("consent policy", () => {
     const session = new BrowserSession(tessera.issuer);
 
     const login = await session.follow(authorizationUrl(config, c.codeChallenge, c.state));
-    const consent = await session.follow(`${interactionPath(login)}/register`, {
-      form: { name: person.name, email: person.email, password: person.password },
-    });
+    const consent = await registerAt(session, interactionPath(login), person);
     expect(consent.status).toBe(200);
     expect(consent.location).toBeUndefined();
     expect(consent.body).toContain('/consent"');

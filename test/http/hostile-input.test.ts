@@ -9,7 +9,7 @@ import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js
 import { accountIdOf } from "../support/account-page.js";
 import { demoAuthorizeUrl } from "../support/demo.js";
 import { textOf } from "../support/page-text.js";
-import { register } from "../support/sign-up.js";
+import { registerAndConfirm } from "../support/sign-up.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -88,7 +88,7 @@ test("Allow sent eight times at once leaves one grant, and the sign-in still com
   const session = new BrowserSession(tessera.issuer);
   const person = newPerson();
   const url = `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid profile email", redirect_uri: rpRedirectUri, state: "st" })}`;
-  const consent = await register(session, url, person);
+  const consent = await registerAndConfirm(session, url, person);
   expect(consent.body).toContain('/consent"');
   const path = `${interactionPath(consent)}/consent`;
 

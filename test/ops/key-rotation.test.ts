@@ -11,7 +11,7 @@ import { parseConfig } from "../../src/config.js";
 import { rotateSigningKeys } from "../../src/oidc/index.js";
 import { startTessera, type Tessera } from "../../src/server.js";
 import { createLogger } from "../../src/shared/log.js";
-import { BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
+import { BrowserSession, confirmRegistration, interactionPath, isCheckEmailPage, newPerson } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
 import { freshDatabase, type TestDatabase } from "../support/database.js";
 import { migratedSnapshot } from "../support/migrated-snapshot.js";
@@ -56,6 +56,7 @@ async function idTokenFor(issuer: string, session: BrowserSession, clientId: str
   const url = `/auth?${new URLSearchParams({ client_id: clientId, response_type: "code", scope: "openid", redirect_uri: rpRedirectUri, ...(first ? {} : { prompt: "none" }) })}`;
   let hop = await session.follow(url);
   if (first) hop = await session.follow(`${interactionPath(hop)}/register`, { form: first });
+  if (first && isCheckEmailPage(hop)) hop = await confirmRegistration(session, first.email, mailbox);
   const code = new URL(hop.location!).searchParams.get("code");
   if (!code) throw new Error(`no code: ${hop.location}`);
   const response = await fetch(`${issuer}/token`, {

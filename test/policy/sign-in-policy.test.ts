@@ -2,12 +2,12 @@
  * The sign-in policy chain through real HTTP: cooloff, terms of service and organisation
  * consent, each with its own page, each re-checked on every authorization (silent ones too).
  */
-import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "../support/browser-session.js";
+import { BrowserSession, interactionPath, newPerson, registerAt, type Hop, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { movableClock } from "../support/clock.js";
 import { eventually } from "../support/eventually.js";
 import { h1Of } from "../support/page-text.js";
-import { register } from "../support/sign-up.js";
+import { registerAndConfirm } from "../support/sign-up.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -27,7 +27,7 @@ function authorizeUrl(client: ClientMetadata, extra: Record<string, string> = {}
  * answers wherever the browser stops: a page, or the RP.
  */
 async function signUp(session: BrowserSession, client: ClientMetadata, person: Person): Promise<Hop> {
-  const hop = await register(session, authorizeUrl(client), person);
+  const hop = await registerAndConfirm(session, authorizeUrl(client), person);
   const version = /name="version" value="([^"]+)"/.exec(hop.body)?.[1];
   if (!version || h1(hop) !== "Confirm your details") return hop;
   return session.follow(`${interactionPath(hop)}/terms`, { form: { name: person.name, version, accept: "yes" } });
@@ -71,7 +71,7 @@ describe("terms of service", () => {
     const session = new BrowserSession(tessera.issuer);
     const person = newPerson();
     const login = await session.follow(authorizeUrl(client));
-    const page = await session.follow(`${interactionPath(login)}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+    const page = await registerAt(session, interactionPath(login), person);
     expect(h1(page)).toBe("Confirm your details");
     expect(page.body).toContain('href="https://tessera.example/terms/v1"');
 

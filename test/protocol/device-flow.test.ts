@@ -6,7 +6,7 @@
  * are refused the way RFC 8628 §3.5 says.
  */
 import * as oidc from "openid-client";
-import { BrowserSession, interactionPath, newPerson, type Hop, type Person } from "../support/browser-session.js";
+import { BrowserSession, interactionPath, newPerson, registerAt, type Hop, type Person } from "../support/browser-session.js";
 import { registerClient, uniqueClientId, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { rejection, relyingParty } from "../support/relying-party.js";
@@ -60,7 +60,7 @@ async function signInAndConsent(hop: Hop, existing: boolean): Promise<Hop> {
     const path = interactionPath(hop);
     hop = existing
       ? await session.follow(`${path}/login`, { form: { email: person.email, password: person.password } })
-      : await session.follow(`${path}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+      : await registerAt(session, path, person);
   }
   if (hop.status === 200 && hop.body.includes('/consent"')) {
     hop = await session.follow(`${interactionPath(hop)}/consent`, { form: { decision: "allow" } });

@@ -7,7 +7,7 @@
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
-import { authorize, BrowserSession, interactionPath, newPerson, type Person } from "../support/browser-session.js";
+import { authorize, BrowserSession, interactionPath, newPerson, registerAt, type Person } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, redirectOf, rejection, relyingParty } from "../support/relying-party.js";
@@ -103,7 +103,7 @@ describe("a registered resource server", () => {
     const fresh = new BrowserSession(tessera.issuer);
     const other = newPerson();
     const login = await fresh.follow(url.href);
-    const consent = await fresh.follow(`${interactionPath(login)}/register`, { form: { name: other.name, email: other.email, password: other.password } });
+    const consent = await registerAt(fresh, interactionPath(login), other);
     expect(consent.body).toContain('/consent"');
     // Consent that does not say what is being consented to is not informed consent.
     expect(consent.body).toMatch(/Example API|api\.example\.test/);
@@ -118,7 +118,7 @@ describe("a registered resource server", () => {
     const fresh = new BrowserSession(tessera.issuer);
     const other = newPerson();
     const login = await fresh.follow(url.href);
-    const after = await fresh.follow(`${interactionPath(login)}/register`, { form: { name: other.name, email: other.email, password: other.password } });
+    const after = await registerAt(fresh, interactionPath(login), other);
     expect(after.body).not.toContain('/consent"');
     const callback = redirectOf(after);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: c.pkceCodeVerifier, expectedState: c.state });

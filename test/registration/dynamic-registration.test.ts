@@ -14,7 +14,7 @@ import { createCliProvider } from "../../src/cli/cli-provider.js";
 import { issueInitialAccessToken } from "../../src/cli/initial-access-token.js";
 import { registrationPolicyName } from "../../src/oidc/index.js";
 import { systemClock } from "../../src/shared/clock.js";
-import { authorize, BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
+import { authorize, BrowserSession, interactionPath, newPerson, registerAt } from "../support/browser-session.js";
 import { rpOrigin, rpRedirectUri, type ClientMetadata } from "../support/clients.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 import { checks, redirectOf, relyingParty } from "../support/relying-party.js";
@@ -87,7 +87,7 @@ async function pageAfterSignUp(client: ClientMetadata) {
   url.search = new URLSearchParams({ client_id: client.client_id, redirect_uri: rpRedirectUri, response_type: "code", scope: "openid email", code_challenge: (await checks()).codeChallenge, code_challenge_method: "S256" }).toString();
   const login = await session.follow(url.href);
   const person = newPerson();
-  return session.follow(`${interactionPath(login)}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+  return registerAt(session, interactionPath(login), person);
 }
 
 describe("POST /reg needs an initial access token", () => {

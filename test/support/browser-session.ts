@@ -147,6 +147,16 @@ export async function confirmRegistration(session: BrowserSession, address: stri
 const openedRegistrationLinks = new Set<string>();
 
 /**
+ * Submits the registration form of the sign-in at `path` (/interaction/<uid>) and opens the
+ * mailed link in the same browser; answers where the sign-in goes once the account exists
+ * (or the refused form, when it is refused).
+ */
+export async function registerAt(session: BrowserSession, path: string, person: Person): Promise<Hop> {
+  const sent = await session.follow(`${path}/register`, { form: { name: person.name, email: person.email, password: person.password } });
+  return isCheckEmailPage(sent) ? confirmRegistration(session, person.email) : sent;
+}
+
+/**
  * Runs an authorization request through sign-up (or sign-in for `existing`) and consent,
  * and returns the redirect to the relying party.
  */

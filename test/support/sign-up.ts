@@ -18,6 +18,12 @@ export async function register(session: BrowserSession, authorizationUrl: string
   return session.follow(`${interactionPath(login)}/register`, { form: { name: person.name, email: person.email, password: person.password } });
 }
 
+/** `register`, then the mailed link in the same browser: answers the page after the account was created. */
+export async function registerAndConfirm(session: BrowserSession, authorizationUrl: string, person: Person): Promise<Hop> {
+  const sent = await register(session, authorizationUrl, person);
+  return isCheckEmailPage(sent) ? confirmRegistration(session, person.email) : sent;
+}
+
 /** Answers the consent page with "allow" when it is the page shown; otherwise returns `hop`. */
 export async function allowIfAsked(session: BrowserSession, hop: Hop): Promise<Hop> {
   if (hop.status === 200 && hop.body.includes('/consent"')) {
