@@ -82,11 +82,11 @@ test("a new address: \"Check your email\" with a way back, no account until the 
 test("an address that has an account answers exactly the same page; its owner is told by mail, with no link that changes anything, and nothing changes", async () => {
   const { person: owner } = await signUp(tessera);
   const stranger = newPerson();
+  const mark = mailMark(tessera);
   const known = await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), { ...newPerson(), email: owner.email });
   const unknown = await register(new BrowserSession(tessera.issuer), demoAuthorizeUrl(tessera), stranger);
   expect({ status: known.status, page: shapeOf(known, owner.email) }).toEqual({ status: unknown.status, page: shapeOf(unknown, stranger.email) });
 
-  const mark = mailMark(tessera);
   const mail = await mailAfter(tessera, mark, { to: owner.email, subject: attemptSubject });
   expect(mail.text).toContain(`Hello ${owner.name},`);
   expect(mail.text).toContain(`${tessera.issuer}/account`);
