@@ -62,14 +62,14 @@ describe("confidential client, client_secret_basic", () => {
     expect(tokens.refresh_token).toBeUndefined();
   });
 
-  test("userinfo for openid profile email returns sub, name, email and email_verified false", async () => {
+  test("userinfo for openid profile email returns sub, name, email and email_verified true (the registration link proved the address)", async () => {
     const client = await registerClient(tessera, codeClient());
     const config = await relyingParty(tessera, client);
     const { tokens, person } = await codeFlow(config);
     const sub = tokens.claims()!.sub;
 
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, sub);
-    expect(userinfo).toEqual({ sub, name: person.name, email: person.email, email_verified: false });
+    expect(userinfo).toEqual({ sub, name: person.name, email: person.email, email_verified: true });
   });
 
   test("userinfo for scope openid alone returns only sub", async () => {

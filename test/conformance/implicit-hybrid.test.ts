@@ -71,7 +71,7 @@ test("id_token: only id_token and state in the fragment; the id_token carries th
   expect(claims.nonce).toBe(c.nonce);
   expect(claims.aud).toBe(client.client_id);
   // With no access token to call userinfo with, the claims are in the id_token (OIDC Core §5.4).
-  expect(claims).toMatchObject({ name: person.name, email: person.email, email_verified: false });
+  expect(claims).toMatchObject({ name: person.name, email: person.email, email_verified: true });
   expect(claims.at_hash).toBeUndefined();
   expect(claims.c_hash).toBeUndefined();
 });
@@ -99,7 +99,7 @@ test("id_token token: access_token, token_type, expires_in and an id_token whose
   const validated = await oidc.implicitAuthentication(implicit, callback, c.nonce, { expectedState: c.state });
   // The front-channel access token works at userinfo.
   const userinfo = await oidc.fetchUserInfo(config, accessToken, validated.sub);
-  expect(userinfo).toEqual({ sub: validated.sub, name: person.name, email: person.email, email_verified: false });
+  expect(userinfo).toEqual({ sub: validated.sub, name: person.name, email: person.email, email_verified: true });
 });
 
 test("code id_token: code and an id_token whose c_hash matches the code; the code redeems", async () => {
