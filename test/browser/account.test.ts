@@ -69,6 +69,7 @@ test("sign up from /account, confirm by mail, add a second address and a refused
   await page.waitForURL(/\/account(\?|$)/);
   expect(await page.locator("h1").innerText()).toBe("Your account");
   expect(await watcher.take()).toEqual([]);
+  await page.goto(`${tessera.issuer}/account`);
   const accountUrl = page.url();
 
   // Add a second address.
