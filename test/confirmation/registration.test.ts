@@ -32,7 +32,8 @@ const registeredEvents = (address: string) =>
 const shapeOf = (hop: Hop, address: string) => textOf(hop.body).replaceAll(address, "ADDRESS").replace(/\/interaction\/[\w-]+/g, "/interaction/UID");
 
 function codeOf(hop: Hop): string {
-  const location = new URL(hop.location ?? "http://none/");
+  if (!hop.location) throw new Error(`expected the demo callback, got ${hop.status} ${hop.url}: ${heading(hop)}`);
+  const location = new URL(hop.location);
   expect(`${location.origin}${location.pathname}`).toBe(`${tessera.issuer}/demo/callback`);
   return location.searchParams.get("code")!;
 }
