@@ -121,8 +121,11 @@ test(
       `Primary email changed from ${person.email} to ${second}`,
       `Email address ${second} confirmed`,
       `Email address ${second} added`,
+      // Each browser's sign-in to the demo client asked for consent once.
+      "Allowed Tessera demo access (openid, profile, email)",
       "Signed in with your password (for Tessera demo)",
       "Failed sign-in: wrong password (for Tessera demo)",
+      "Allowed Tessera demo access (openid, profile, email)",
       // The registration link proved the address before the account existed.
       `Email address ${person.email} confirmed`,
       `Account created with ${person.email}`,
@@ -156,6 +159,8 @@ test(
       "account.email-added": 1,
       "account.email-removed": 1,
       "account.application-revoked": 1,
+      // Two browsers' first sign-ins, and the last one's after the demo client was revoked.
+      "account.application-consent-given": 3,
       "account.sessions-ended": 2,
       "account.password-changed": 1,
       "account.signed-out": 1,
