@@ -23,12 +23,15 @@ export interface AccountSession {
   current: boolean;
   /** Names of the applications signed in to with it (Tessera's own pages left out). */
   applications: string[];
+  /** Where and when it was last used (a sign-in or an authorization), where known. */
+  lastUsed?: { at: Date; ip?: string; userAgent?: string };
 }
 
 interface SessionPayload {
   loginTs?: number;
   iat?: number;
   authorizations?: Record<string, unknown>;
+  seen?: { at?: string; ip?: string; userAgent?: string };
 }
 
 const handleOf = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
@@ -62,6 +65,7 @@ export function accountSessions(prisma: PrismaClient, clock: Clock, events: Even
             signedInAt: new Date((payload.loginTs ?? payload.iat ?? 0) * 1000),
             current: row.id === current,
             applications: Object.keys(payload.authorizations ?? {}).flatMap((clientId) => names.get(clientId) ?? []),
+            lastUsed: payload.seen?.at ? { at: new Date(payload.seen.at), ip: payload.seen.ip, userAgent: payload.seen.userAgent } : undefined,
           };
         })
         .sort((a, b) => Number(b.current) - Number(a.current) || b.signedInAt.getTime() - a.signedInAt.getTime());

@@ -19,7 +19,7 @@
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { clientSettingsMetadata } from "../clients/index.js";
 import type { PrismaClient, Prisma } from "../db/index.js";
-import type { Clock } from "../shared/index.js";
+import { currentRequestContext, type Clock } from "../shared/index.js";
 import type { AtRestKeys } from "./at-rest-key.js";
 import { clientSecrets, type ClientSecrets } from "./client-secrets.js";
 import { endedSignInModel, endedSignInTtlSeconds } from "./ended-sign-ins.js";
@@ -45,7 +45,7 @@ class ModelAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const data = {
-      payload: this.withoutSecretIds(payload) as Prisma.InputJsonValue,
+      payload: this.withSeen(this.withoutSecretIds(payload)) as Prisma.InputJsonValue,
       grantId: payload.grantId ?? null,
       uid: payload.uid ?? null,
       userCode: payload.userCode ?? null,
@@ -130,6 +130,19 @@ class ModelAdapter implements Adapter {
       return { ...payload, session } as AdapterPayload;
     }
     return payload;
+  }
+
+  /**
+   * A session remembers where it was last used — the browser's user agent, its address as
+   * Tessera sees it (TRUST_PROXY honoured) and when — for the account page's list of
+   * sessions. The provider saves a session whenever it changes it (a sign-in, an
+   * authorization), so this is its last use for signing in anywhere.
+   */
+  private withSeen(payload: AdapterPayload): AdapterPayload {
+    if (this.model !== "Session") return payload;
+    const context = currentRequestContext();
+    if (!context?.ip && !context?.userAgent) return payload;
+    return { ...payload, seen: { ip: context.ip, userAgent: context.userAgent, at: this.clock.now().toISOString() } };
   }
 
   /** A row as the provider expects it, with the id it was found by (`presentedId`) back in. */

@@ -305,12 +305,13 @@ describe("active sessions", () => {
     const rows = panelRows(page.body, "sessions-heading");
     expect(rows).toHaveLength(2);
     const [current, other] = rows;
-    expect(current!.text).toMatch(/^Signed in on .+ UTC This browser Used with Tessera demo$/);
+    // Where each was last used: this test's requests come from Node's fetch on loopback.
+    expect(current!.text).toMatch(/^Signed in on .+ UTC This browser node · IP address 127\.0\.0\.1 · last used .+ UTC Used with Tessera demo$/);
     expectRecent(current!.times[0]);
     expect(current!.action).toBeUndefined();
     expect(current!.link).toBe(`/session/end?${new URLSearchParams({ client_id: "tessera-account" })}`);
     // The other browser signed in on /account itself: Tessera's own client is not an "application".
-    expect(other!.text).toMatch(/^Signed in on \d{1,2} \w+ \d{4} at \d\d:\d\d UTC$/);
+    expect(other!.text).toMatch(/^Signed in on \d{1,2} \w+ \d{4} at \d\d:\d\d UTC node · IP address 127\.0\.0\.1 · last used \d{1,2} \w+ \d{4} at \d\d:\d\d UTC$/);
     expect(other!.action).toMatch(/^\/account\/sessions\/[\w-]{22}\/end$/);
     expect(panelRows(page.body, "applications-heading").map((row) => row.title)).toEqual(["Tessera demo"]);
     // Session ids are the session cookies' values: the page shows neither.

@@ -7,6 +7,7 @@ import type { EmailService } from "../emails.js";
 import type { ScopeWords } from "../scope-words.js";
 import type { AccountService } from "../service.js";
 import type { AccountPageState, AccountPanel, AccountSessions, ConnectedApplications, OrganisationConsents, SecurityActivity } from "./account-ports.js";
+import { browserSummary } from "../../security/index.js";
 import { printDay, printMoment } from "./dates.js";
 import type { SignedInSession } from "./session.js";
 
@@ -56,7 +57,11 @@ export function accountPage(deps: AccountPageDeps) {
         since: printDay(grantedAt),
       })),
       applications: applications.map((application) => ({ ...application, permissions: deps.scopeWords(application.scopes), since: printDay(application.since) })),
-      sessions: sessions.map((session) => ({ ...session, signedInAt: printMoment(session.signedInAt) })),
+      sessions: sessions.map((session) => ({
+        ...session,
+        signedInAt: printMoment(session.signedInAt),
+        lastUsed: session.lastUsed && { at: printMoment(session.lastUsed.at), ip: session.lastUsed.ip, browser: browserSummary(session.lastUsed.userAgent) },
+      })),
       activity: activity.map((item) => ({ ...item, at: printMoment(item.at) })),
       activityRetentionDays: deps.activity.retentionDays,
       activityLimit: deps.activity.limit,

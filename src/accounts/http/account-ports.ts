@@ -28,7 +28,10 @@ export interface ConnectedApplications {
 
 export interface AccountSessions {
   /** `handle` stands for a session in the page; `current` marks the one of `currentId`. */
-  list(accountId: string, currentId?: string): Promise<Array<{ handle: string; signedInAt: Date; current: boolean; applications: string[] }>>;
+  list(
+    accountId: string,
+    currentId?: string,
+  ): Promise<Array<{ handle: string; signedInAt: Date; current: boolean; applications: string[]; lastUsed?: { at: Date; ip?: string; userAgent?: string } }>>;
   /** Signs the session out; answers whether there was one. */
   end(accountId: string, handle: string): Promise<boolean>;
 }
