@@ -127,7 +127,7 @@ test("resetting from the account page ends the other sessions but, as the pages 
 
   // The account page links to the form with the address filled in.
   const account = await openAccount(laptop);
-  const href = /<a href="(\/password\/forgot[^"]*)">ask for a reset link<\/a>/.exec(account.body)?.[1];
+  const href = /<a href="(\/password\/forgot[^"]*)">Ask for a reset link<\/a>/.exec(account.body)?.[1];
   const forgot = await laptop.request(decodeEntities(href!));
   expect(forgot.body).toMatch(new RegExp(`<input id="email" name="email" type="email"\\s+value="${person.email.replace(/\./g, "\\.")}"`));
   const mark = mailMark(tessera);

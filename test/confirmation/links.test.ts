@@ -58,9 +58,12 @@ function expectFailurePage(hop: Hop, status: number, title: string) {
   expect(hop.body).not.toMatch(/at \w+ \(|confirmation\.\w+|ConfirmationKeyError/);
 }
 
-/** Presses "Resend link" next to the address on the account page. */
+/**
+ * Presses "Resend link" next to the address on the account page, and lands where the
+ * browser does: the account page with the result (post/redirect/get), or the refusal.
+ */
 function pressSendNewLink(session: BrowserSession, action: string): Promise<Hop> {
-  return session.request(action, { form: {} });
+  return session.follow(action, { form: {} });
 }
 
 test("a truncated link (last characters cut off) answers 404 \"This link is incomplete\"", async () => {
