@@ -61,6 +61,8 @@ test("the whole reset: same answer for unknown addresses, one-time link, old pas
   expect(h1Of(unknownHop.body)).toBe("Check your email");
   expect(mainText(unknownHop.body).replace(unknown, "ADDRESS")).toBe(mainText(knownHop.body).replace(person.email, "ADDRESS"));
   expect(mainText(knownHop.body)).toContain(`If ${person.email} belongs to a Tessera account, a link to choose a new password is on its way.`);
+  // A way back to the sign-in the reset was asked from.
+  expect(knownHop.body).toContain(`<a href="/interaction/${interaction}">Back to sign in</a>`);
 
   // Only the known address gets mail.
   const mail = await mailAfter(tessera, mark, { to: person.email, subject: resetSubject });

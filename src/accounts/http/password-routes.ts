@@ -24,8 +24,9 @@ export function mountPasswordRoutes(edge: Edge, passwordReset: PasswordResetServ
     formSubmission<PageContext>({
       async submit(ctx, form) {
         await mailThrottle.request({ kind: "password-reset", address: form.get("email"), ip: ctx.ip });
-        const { address } = await passwordReset.request(form.get("email"), { interactionUid: interactionOf(form.get("interaction")) });
-        await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address, reset: true });
+        const interaction = interactionOf(form.get("interaction"));
+        const { address } = await passwordReset.request(form.get("email"), { interactionUid: interaction });
+        await renderPage(ctx, "accounts/link-sent", { title: "Check your email", address, reset: true, interaction });
       },
       showAgain: (ctx, { form, errors }) => forgotPage(ctx, { email: form.get("email"), interaction: interactionOf(form.get("interaction")), errors }),
     }),
