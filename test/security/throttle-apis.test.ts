@@ -64,7 +64,7 @@ describe("client-authenticated JSON APIs", () => {
 
     const refused = await callApi(ip, rp.client_secret!);
     expect(refused.status).toBe(429);
-    expect(refused.json).toEqual({ error: "invalid_client", error_description: expect.stringMatching(/^Too many failed client authentications from this address\. Try again in \d+ minutes?\.$/) });
+    expect(refused.json).toEqual({ error: "invalid_client", error_description: expect.stringMatching(/^Too many failed client authentications from this address\. Try again in \d+ (minutes?|seconds?)\.$/) });
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
 
     // The client's own backend, elsewhere, is not locked out.
