@@ -5,7 +5,7 @@
 import { accountIdOf } from "../support/account-page.js";
 import { BrowserSession, interactionPath, newPerson } from "../support/browser-session.js";
 import { codeClient, registerClient, rpRedirectUri } from "../support/clients.js";
-import { register } from "../support/sign-up.js";
+import { registerAndConfirm } from "../support/sign-up.js";
 import { startTestTessera, type TestTessera } from "../support/tessera.js";
 
 let tessera: TestTessera;
@@ -19,7 +19,7 @@ test("two tabs signing in to one application, each allowed, leave one grant; bot
   const session = new BrowserSession(tessera.issuer);
   const person = newPerson();
   const url = `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid profile email", redirect_uri: rpRedirectUri, state: "st" })}`;
-  const first = await register(session, url, person);
+  const first = await registerAndConfirm(session, url, person);
   expect(first.body).toContain('/consent"');
   // A second tab starts the same sign-in: the same browser, already signed in, at consent too.
   const second = await session.follow(url);
@@ -47,7 +47,7 @@ test("the same account signing in to the application in another browser gets a g
   const person = newPerson();
   const url = `/auth?${new URLSearchParams({ client_id: client.client_id, response_type: "code", scope: "openid profile", redirect_uri: rpRedirectUri, state: "st" })}`;
   const laptop = new BrowserSession(tessera.issuer);
-  const consent = await register(laptop, url, person);
+  const consent = await registerAndConfirm(laptop, url, person);
   expect((await laptop.request(`${interactionPath(consent)}/consent`, { form: { decision: "allow" } })).status).toBe(303);
 
   const phone = new BrowserSession(tessera.issuer);
