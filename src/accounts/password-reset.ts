@@ -146,12 +146,12 @@ export function createPasswordResetService(deps: {
 
 export type PasswordResetService = ReturnType<typeof createPasswordResetService>;
 
-/** Retried like mail: the work is a lookup and a few writes, and the mail job retries on its own. */
+/**
+ * How a request job that answers by mail (a reset, a registration) is retried: like mail, as
+ * the work is a lookup and a few writes, and the mail job retries on its own.
+ */
+export const mailRequestRetry = { maxAttempts: 8, leaseSeconds: 60, retryDelaySeconds: exponentialDelay(5) };
+
 export function passwordResetRequestHandler(service: PasswordResetService): JobHandler<PasswordResetRequest> {
-  return {
-    maxAttempts: 8,
-    leaseSeconds: 60,
-    retryDelaySeconds: exponentialDelay(5),
-    run: (payload, { log }) => service.sendLink(payload, log),
-  };
+  return { ...mailRequestRetry, run: (payload, { log }) => service.sendLink(payload, log) };
 }

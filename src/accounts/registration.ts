@@ -22,11 +22,12 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { describeValidity, TooManyLinksError, type ConfirmationService, type Tx } from "../confirmation/index.js";
-import { exponentialDelay, jobType, scheduledTask, type EventRecorder, type JobHandler, type JobQueue } from "../jobs/index.js";
+import { jobType, scheduledTask, type EventRecorder, type JobHandler, type JobQueue } from "../jobs/index.js";
 import { AppError, type Clock, FormError, type Logger } from "../shared/index.js";
 import { emailProblem, nameProblem } from "./input-rules.js";
 import { normalizeEmail } from "./normalize-email.js";
 import type { Passwords } from "./password.js";
+import { mailRequestRetry } from "./password-reset.js";
 import type { PendingRegistration, RegistrationRepository } from "./registration-repository.js";
 import { AddressTakenError, type AccountRepository } from "./repository.js";
 import type { Account, MailSender, RegistrationInput } from "./types.js";
@@ -215,12 +216,7 @@ export function createRegistrationService(deps: {
 export type RegistrationService = ReturnType<typeof createRegistrationService>;
 
 export function registrationRequestHandler(service: RegistrationService): JobHandler<RegistrationRequest> {
-  return {
-    maxAttempts: 8,
-    leaseSeconds: 60,
-    retryDelaySeconds: exponentialDelay(5),
-    run: (payload, { log }) => service.sendMail(payload, log),
-  };
+  return { ...mailRequestRetry, run: (payload, { log }) => service.sendMail(payload, log) };
 }
 
 export const purgeRegistrations = jobType<Record<string, never>>("accounts.purge-registrations");
